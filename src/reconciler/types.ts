@@ -1,0 +1,123 @@
+/**
+ * What providers observe and what the planner decides. Plain data: no clients, no clocks.
+ */
+import type { ConnectTarget, WorkSpaceTarget, Target } from '../config/types.js';
+
+/** WorkSpaces application association states (aws-api.md §3). */
+export type AssociationState =
+  | 'PENDING_INSTALL'
+  | 'PENDING_INSTALL_DEPLOYMENT'
+  | 'PENDING_UNINSTALL'
+  | 'PENDING_UNINSTALL_DEPLOYMENT'
+  | 'INSTALLING'
+  | 'UNINSTALLING'
+  | 'ERROR'
+  | 'COMPLETED'
+  | 'REMOVED';
+
+export const ASSOCIATION_STATES: readonly AssociationState[] = [
+  'PENDING_INSTALL',
+  'PENDING_INSTALL_DEPLOYMENT',
+  'PENDING_UNINSTALL',
+  'PENDING_UNINSTALL_DEPLOYMENT',
+  'INSTALLING',
+  'UNINSTALLING',
+  'ERROR',
+  'COMPLETED',
+  'REMOVED',
+];
+
+/** What AWS has for one Connect workspace: the resource ARNs associated with it. */
+export interface ObservedConnect {
+  type: 'connect';
+  key: string;
+  associated: Set<string>;
+}
+
+export interface ObservedApplication {
+  applicationId: string;
+  state: AssociationState;
+  /** StateReason.ErrorCode, e.g. `DeploymentError.WorkspaceUnreachable`. */
+  reasonCode?: string;
+  reasonMessage?: string;
+}
+
+/** What AWS has for one WorkSpace: its application associations by application id. */
+export interface ObservedWorkSpace {
+  type: 'workspaces';
+  key: string;
+  applications: Map<string, ObservedApplication>;
+}
+
+export type Observed = ObservedConnect | ObservedWorkSpace;
+
+/** Observation by target key. A target without an entry has nothing associated. */
+export type ObservedState = Map<string, Observed>;
+
+export interface ConnectPlan {
+  type: 'connect';
+  target: ConnectTarget;
+  /** ARNs to associate, in batches of at most 25. */
+  associate: string[][];
+  /** ARNs to disassociate (prune only), in batches of at most 25. */
+  disassociate: string[][];
+}
+
+export interface WaitItem {
+  applicationId: string;
+  state: AssociationState;
+}
+
+export interface RetryItem {
+  applicationId: string;
+  reasonCode: string;
+}
+
+export interface FailedItem {
+  /** Application id (WorkSpaces) or resource ARN (Connect). */
+  item: string;
+  /** AWS error code or StateReason.ErrorCode. */
+  code: string;
+  message: string;
+  terminal: boolean;
+}
+
+export interface WorkSpacePlan {
+  type: 'workspaces';
+  target: WorkSpaceTarget;
+  associate: string[];
+  disassociate: string[];
+  /** One DeployWorkspaceApplications for this WorkSpace after the pair changes, or null. */
+  deploy: { force: boolean } | null;
+  /** Pairs in flight (`*_DEPLOYMENT`, INSTALLING, UNINSTALLING): poll again later. */
+  wait: WaitItem[];
+  /** Pairs in ERROR with a retryable (`DeploymentError.*`) reason: redeploy with Force. */
+  retry: RetryItem[];
+  /** Pairs in ERROR with a terminal (`ValidationError.*`) reason: reported, not retried. */
+  failed: FailedItem[];
+}
+
+export type TargetPlan = ConnectPlan | WorkSpacePlan;
+
+export interface PlanSummary {
+  /** Items (ARNs or application ids) to associate. */
+  associate: number;
+  /** Items to disassociate. */
+  disassociate: number;
+  /** DeployWorkspaceApplications calls. */
+  deploy: number;
+  /** Pairs in flight. */
+  wait: number;
+  /** Pairs to redeploy with Force. */
+  retry: number;
+  /** Pairs failed terminally. */
+  failed: number;
+}
+
+export interface Plan {
+  /** One entry per desired target, in the order of the desired targets. */
+  targets: TargetPlan[];
+  summary: PlanSummary;
+}
+
+export type { Target };
