@@ -1,0 +1,80 @@
+/**
+ * The loader's entry points: paths (or in-memory texts) → a validated, normalized DesiredState,
+ * or every problem found in every file. Bad content never throws; only unreadable paths do.
+ */
+import { FOREIGN_FILE_WARNING, isForeignYaml } from './foreign.js';
+import { BINARY, collectFiles, readTextFile, tooLarge } from './files.js';
+import type { ParsedDocument } from './model.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
+import { parseFile } from './parse-file.js';
+import { fileStart, ProblemList } from './problems.js';
+import { buildTargets, checkUniqueNames } from './targets.js';
+import type { LoadOptions, LoadResult } from './types.js';
+
+/** A file's contents, or why it could not be used (too large, binary, not UTF-8). */
+export interface SourceText {
+  file: string;
+  text: string;
+}
+
+type Source = (SourceText & { walked?: boolean }) | { file: string; refused: string };
+
+function load(sources: readonly Source[], options: ResolvedOptions): LoadResult {
+  const problems = new ProblemList();
+  const documents: ParsedDocument[] = [];
+  let documentCount = 0;
+  for (const source of sources) {
+    if ('refused' in source) {
+      problems.error(fileStart(source.file), source.refused);
+      continue;
+    }
+    if (source.walked && isForeignYaml(source.text)) {
+      problems.warning(fileStart(source.file), FOREIGN_FILE_WARNING);
+      continue;
+    }
+    const parsed = parseFile(source.file, source.text, options.defaultRegion, problems);
+    documents.push(...parsed.documents);
+    documentCount += parsed.documentCount;
+  }
+  checkUniqueNames(documents, problems);
+  const targets = buildTargets(documents, problems);
+  const files = sources.map((s) => s.file);
+  const { errors, warnings } = problems.sorted(files);
+  if (errors.length > 0) return { errors, warnings };
+  return { state: { targets, documentCount, files }, errors, warnings };
+}
+
+/**
+ * Loads desired state from files and directories: a file is read whatever its name; a directory
+ * contributes every *.yaml / *.yml below it (skipping names that start with '.'), sorted by path,
+ * except files that are plainly not ours (foreign.ts): those are skipped with a warning.
+ *
+ * @throws InputPathError when a path does not exist or cannot be read.
+ * @throws LoadOptionsError when an option is out of range.
+ */
+export async function loadDesiredState(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const resolved = resolveOptions(options);
+  const sources: Source[] = [];
+  for (const { file, walked } of await collectFiles(paths)) {
+    const read = await readTextFile(file, resolved.maxFileBytes);
+    sources.push(read.ok ? { file, text: read.text, walked } : { file, refused: read.problem });
+  }
+  return load(sources, resolved);
+}
+
+/**
+ * The same load from texts in memory, in the order given (for tests, and for callers that
+ * already hold the files). The size limit and the binary check apply as to files.
+ *
+ * @throws LoadOptionsError when an option is out of range.
+ */
+export function loadDesiredStateFromText(files: readonly SourceText[], options: LoadOptions = {}): LoadResult {
+  const resolved = resolveOptions(options);
+  const sources = files.map((f): Source => {
+    const size = Buffer.byteLength(f.text, 'utf8');
+    if (size > resolved.maxFileBytes) return { file: f.file, refused: tooLarge(size, resolved.maxFileBytes) };
+    if (f.text.includes('\0')) return { file: f.file, refused: BINARY };
+    return f;
+  });
+  return load(sources, resolved);
+}

@@ -1,0 +1,39 @@
+/** What one validated document contributes, before documents are merged into targets. */
+import type { DocumentRef, SourceLocation } from './types.js';
+
+export const API_VERSION = 'workspace-reconciler/v1';
+export const KINDS = ['ConnectWorkspaceAssociations', 'WorkSpaceApplications'] as const;
+
+/** One list item as written. */
+export interface ListedItem {
+  value: string;
+  at: SourceLocation;
+}
+
+export interface SpecCommon {
+  /** Effective region: spec.region, else LoadOptions.defaultRegion. */
+  region: string | undefined;
+  prune: boolean;
+  /** Where `prune: true` is written, for ownership-conflict errors. */
+  pruneAt: SourceLocation | undefined;
+}
+
+export interface ConnectSpec extends SpecCommon {
+  /** Undefined when instanceId, workspaceId or region is invalid: the document names no target. */
+  target: { instanceId: string; workspaceId: string } | undefined;
+  resourceArns: ListedItem[];
+}
+
+export interface WorkSpacesSpec extends SpecCommon {
+  /** Valid, distinct WorkSpace ids (empty when the region is invalid). */
+  workspaceIds: ListedItem[];
+  applicationIds: ListedItem[];
+}
+
+/**
+ * A document with a valid kind and name takes part in the checks across documents (unique
+ * names, ownership); `spec` is present when the spec could be read at all.
+ */
+export type ParsedDocument =
+  | { kind: 'ConnectWorkspaceAssociations'; ref: DocumentRef; spec: ConnectSpec | undefined }
+  | { kind: 'WorkSpaceApplications'; ref: DocumentRef; spec: WorkSpacesSpec | undefined };
