@@ -1,0 +1,43 @@
+/** The call log tests read: one record per request, in arrival order. */
+import type { ServiceName } from './errors.js';
+
+export interface CallRecord {
+  service: ServiceName;
+  /** The operation name, or 'Unknown' when the request matched none. */
+  operation: string;
+  /** From the SigV4 credential scope ('' when the request carried none). */
+  region: string;
+  accountId: string;
+  /** HTTP status sent; 0 when the connection was reset without an answer. */
+  status: number;
+  /** The error code sent, if any. */
+  errorCode?: string;
+  throttled: boolean;
+  /** The injected fault that decided the answer, if any. */
+  fault?: 'throttle' | 'error' | 'reset' | 'scripted';
+  /** When the request arrived (the sandbox clock, ms). */
+  time: number;
+  requestId: string;
+  /** Path labels, query parameters and JSON body members of the request, merged. Never headers. */
+  input: Record<string, unknown>;
+}
+
+export class CallLog {
+  readonly records: CallRecord[] = [];
+  constructor(
+    /** Oldest records are dropped beyond this many. */
+    private readonly limit: number,
+    private readonly onCall?: (r: CallRecord) => void,
+  ) {}
+
+  add(r: CallRecord): void {
+    this.records.push(r);
+    // Drop in chunks so a long benchmark does not pay an O(n) shift per request.
+    if (this.records.length > this.limit * 1.1) this.records.splice(0, this.records.length - this.limit);
+    this.onCall?.(r);
+  }
+
+  clear(): void {
+    this.records.length = 0;
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * SearchWorkspaceAssociations: a cursor over the instance's sorted association index
+ * (key = workspaceId NUL resourceArn), filtered by SearchCriteria.
+ */
+import type { ConnectInstance, WorkspaceAssociation } from './connect-state.js';
+import type { CallContext } from './context.js';
+import { connectError } from './errors.js';
+import { decodeToken, encodeToken } from './tokens.js';
+
+type Predicate = (a: WorkspaceAssociation) => boolean;
+
+/** FieldName values accepted (aws-api.md §2.3: "workspace ID, resource ID, or resource type"; an assumption). */
+const FIELDS: Record<string, (a: WorkspaceAssociation) => string> = {
+  WorkspaceId: (a) => a.workspace.id,
+  ResourceId: (a) => a.resource.id,
+  ResourceType: (a) => a.resource.type,
+};
+
+const bad = (msg: string) => connectError('InvalidParameterException', msg);
+
+/**
+ * Compiles SearchCriteria. Exactly one of StringCondition / AndConditions / OrConditions per level
+ * (stricter than accepting a mix whose meaning AWS does not document); `{}` matches everything.
+ */
+function compile(c: unknown, path: string): Predicate {
+  if (typeof c !== 'object' || c === null || Array.isArray(c)) throw connectError('InvalidRequestException', `${path} must be an object.`);
+  const o = c as Record<string, unknown>;
+  const keys = Object.keys(o).filter((k) => o[k] !== undefined && o[k] !== null);
+  for (const k of keys) if (!['StringCondition', 'AndConditions', 'OrConditions'].includes(k)) throw bad(`${path}.${k} is not supported.`);
+  if (keys.length === 0) return () => true;
+  if (keys.length > 1) throw bad(`${path}: specify only one of StringCondition, AndConditions, OrConditions.`);
+  const k = keys[0];
+  if (k === 'StringCondition') return stringCondition(o.StringCondition, `${path}.StringCondition`);
+  const list = o[k];
+  if (!Array.isArray(list) || list.length === 0) throw bad(`${path}.${k} must be a non-empty list.`);
+  const preds = list.map((x, i) => compile(x, `${path}.${k}[${i}]`));
+  return k === 'AndConditions' ? (a) => preds.every((p) => p(a)) : (a) => preds.some((p) => p(a));
+}
+
+function stringCondition(v: unknown, path: string): Predicate {
+  if (typeof v !== 'object' || v === null) throw connectError('InvalidRequestException', `${path} must be an object.`);
+  const { FieldName, Value, ComparisonType } = v as Record<string, unknown>;
+  if (typeof FieldName !== 'string' || !(FieldName in FIELDS)) throw bad(`${path}.FieldName ${JSON.stringify(FieldName)} is not valid; use one of ${Object.keys(FIELDS).join(', ')}.`);
+  if (typeof Value !== 'string' || Value.length === 0) throw bad(`${path}.Value is required.`);
+  const get = FIELDS[FieldName];
+  switch (ComparisonType) {
+    case 'EXACT':
+      return (a) => get(a) === Value;
+    case 'STARTS_WITH':
+      return (a) => get(a).startsWith(Value);
+    case 'CONTAINS':
+      return (a) => get(a).includes(Value);
+    default:
+      throw bad(`${path}.ComparisonType must be EXACT, STARTS_WITH or CONTAINS.`);
+  }
+}
+
+/** The workspace a criteria pins with WorkspaceId EXACT (at the top or inside AndConditions), to scan only its range. */
+function pinnedWorkspace(c: unknown): string | undefined {
+  if (typeof c !== 'object' || c === null) return undefined;
+  const o = c as { StringCondition?: Record<string, unknown>; AndConditions?: unknown[] };
+  const s = o.StringCondition;
+  if (s !== undefined && s.FieldName === 'WorkspaceId' && s.ComparisonType === 'EXACT' && typeof s.Value === 'string') return s.Value;
+  if (Array.isArray(o.AndConditions)) for (const x of o.AndConditions) {
+    const w = pinnedWorkspace(x);
+    if (w !== undefined) return w;
+  }
+  return undefined;
+}
+
+export function searchWorkspaceAssociations(ctx: CallContext, body: Record<string, unknown>, instanceOf: (id: string) => ConnectInstance): unknown {
+  const { InstanceId, MaxResults, NextToken, SearchCriteria, SearchFilter } = body;
+  if (InstanceId === undefined) throw bad('InstanceId is required.');
+  if (typeof InstanceId !== 'string') throw connectError('InvalidRequestException', 'InstanceId must be a string.');
+  const limit = MaxResults === undefined ? 100 : MaxResults;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 500) throw bad(`MaxResults must be between 1 and 500, got ${JSON.stringify(MaxResults)}.`);
+  // Tag filters on associations have no documented meaning; refusing is honest, ignoring would pretend.
+  if (SearchFilter !== undefined) throw bad('SearchFilter is not supported by the sandbox.');
+  const inst = instanceOf(InstanceId);
+  const match = SearchCriteria === undefined ? undefined : compile(SearchCriteria, 'SearchCriteria');
+  const criteriaKey = JSON.stringify(SearchCriteria ?? null);
+  const scope = `SearchWorkspaceAssociations|${inst.id}|${criteriaKey}`;
+  let after: string | undefined;
+  if (NextToken !== undefined) {
+    if (typeof NextToken !== 'string' || NextToken.length < 1 || NextToken.length > 2500) throw bad('NextToken must be 1 to 2500 characters.');
+    after = decodeToken(scope, NextToken);
+    if (after === undefined) throw bad('The NextToken is not valid for this request.');
+  }
+  const pinned = pinnedWorkspace(SearchCriteria);
+  const items: WorkspaceAssociation[] = [];
+  let lastKey: string | undefined;
+  let more = false;
+  for (const [key, a] of inst.associationsAfter(after, pinned)) {
+    if (match !== undefined && !match(a)) continue;
+    if (items.length === limit) {
+      more = true;
+      break;
+    }
+    items.push(a);
+    lastKey = key;
+  }
+  return {
+    WorkspaceAssociations: items.map((a) => ({
+      WorkspaceId: a.workspace.id,
+      WorkspaceArn: a.workspace.arn,
+      ResourceId: a.resource.id,
+      ResourceArn: a.resource.arn,
+      ResourceType: a.resource.type,
+      ResourceName: a.resource.name,
+    })),
+    ApproximateTotalCount: count(inst, criteriaKey, match, pinned),
+    NextToken: more && lastKey !== undefined ? encodeToken(scope, lastKey) : undefined,
+  };
+}
+
+/** Total matches, cached per criteria until the instance's associations change. */
+function count(inst: ConnectInstance, key: string, match: Predicate | undefined, pinned: string | undefined): number {
+  const cached = inst.countCache.get(key);
+  if (cached !== undefined) return cached;
+  if (match === undefined) {
+    let total = 0;
+    for (const w of inst.workspaces.values()) if (pinned === undefined || w.id === pinned) total += w.associated.size;
+    return total;
+  }
+  let n = 0;
+  for (const [, a] of inst.associationsAfter(undefined, pinned)) if (match === undefined || match(a)) n++;
+  inst.countCache.set(key, n);
+  return n;
+}

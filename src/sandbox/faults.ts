@@ -1,0 +1,162 @@
+/**
+ * Fault injection: probabilistic faults (throttle, HTTP 500, connection reset, latency) and scripted ones
+ * (per-ARN FailedList codes, deploy outcomes, whole-call errors), each scripted entry with an optional
+ * `times` countdown. Scripts are consumed in order; the first matching entry with times left wins.
+ */
+import type { ServiceName } from './errors.js';
+
+export type AssociationErrorCode =
+  | 'ValidationError.InsufficientDiskSpace'
+  | 'ValidationError.InsufficientMemory'
+  | 'ValidationError.UnsupportedOperatingSystem'
+  | 'DeploymentError.InternalServerError'
+  | 'DeploymentError.WorkspaceUnreachable'
+  | 'ValidationError.ApplicationOldVersionExists';
+
+export const ASSOCIATION_ERROR_CODES: readonly AssociationErrorCode[] = [
+  'ValidationError.InsufficientDiskSpace',
+  'ValidationError.InsufficientMemory',
+  'ValidationError.UnsupportedOperatingSystem',
+  'DeploymentError.InternalServerError',
+  'DeploymentError.WorkspaceUnreachable',
+  'ValidationError.ApplicationOldVersionExists',
+];
+
+export interface FailedListFault {
+  /** Default: both AssociateWorkspace and DisassociateWorkspace. */
+  operation?: 'AssociateWorkspace' | 'DisassociateWorkspace';
+  resourceArn: string;
+  /** The FailedList ErrorCode, `^[1-5][0-9]{2}$` (e.g. "404", "429", "500"). */
+  code: string;
+  /** Default: a message derived from the code. */
+  message?: string;
+  /** How many items it fails; default: always. */
+  times?: number;
+}
+
+export interface DeployOutcomeFault {
+  /** Default: any WorkSpace. */
+  workspaceId?: string;
+  applicationId: string;
+  errorCode: AssociationErrorCode;
+  /** StateReason.ErrorMessage; default derived from the code. */
+  message?: string;
+  /** Which deployment fails; default 'install'. */
+  phase?: 'install' | 'uninstall';
+  /** How many deployments it fails; default: always. */
+  times?: number;
+}
+
+export interface ScriptedErrorFault {
+  /** Default: the service that owns `operation`. */
+  service?: ServiceName;
+  operation: string;
+  /** A modeled error code of that service, e.g. AccessDeniedException. */
+  code: string;
+  /** Default: "Injected <code>". */
+  message?: string;
+  /** How many calls it fails; default: always. */
+  times?: number;
+}
+
+export interface FaultOptions {
+  /** Probability (0..1) that a call is answered with ThrottlingException. Default 0. */
+  throttleRate?: number;
+  /** Probability that a call is answered with HTTP 500 (Connect InternalServiceException, WorkSpaces InternalServerException). Default 0. */
+  errorRate?: number;
+  /** Probability that the socket is destroyed without an answer (the SDK sees ECONNRESET). Default 0. */
+  resetRate?: number;
+  /** Added latency per call, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** Restrict the probabilistic faults above to these operations. Default: every operation. */
+  operations?: string[];
+  /** Scripted per-item FailedList codes. Default none. */
+  failedList?: FailedListFault[];
+  /** Scripted deployment outcomes (ERROR with StateReason). Default none. */
+  deployOutcomes?: DeployOutcomeFault[];
+  /** Scripted whole-call errors (any modeled error code). Default none. */
+  scriptedErrors?: ScriptedErrorFault[];
+}
+
+export type ProbabilisticFault = 'throttle' | 'error' | 'reset';
+
+/** The live fault state of one sandbox: options plus the remaining `times` of each script entry. */
+export class FaultBook {
+  private opts: Required<FaultOptions>;
+  constructor(
+    options: FaultOptions,
+    private readonly random: () => number,
+  ) {
+    this.opts = FaultBook.normalize(options);
+  }
+
+  private static normalize(o: FaultOptions): Required<FaultOptions> {
+    const copy = <T extends object>(list: T[] | undefined): T[] => (list ?? []).map((x) => ({ ...x }));
+    return {
+      throttleRate: o.throttleRate ?? 0,
+      errorRate: o.errorRate ?? 0,
+      resetRate: o.resetRate ?? 0,
+      latencyMs: o.latencyMs ?? 0,
+      operations: [...(o.operations ?? [])],
+      failedList: copy(o.failedList),
+      deployOutcomes: copy(o.deployOutcomes),
+      scriptedErrors: copy(o.scriptedErrors),
+    };
+  }
+
+  /** Replace the given keys (their counters restart); keys not given are kept. */
+  set(partial: FaultOptions): void {
+    this.opts = FaultBook.normalize({ ...this.opts, ...partial });
+  }
+
+  /** The current options, with the remaining `times` of each scripted entry. */
+  get current(): Required<FaultOptions> {
+    return FaultBook.normalize(this.opts);
+  }
+
+  get latencyMs(): number {
+    return this.opts.latencyMs;
+  }
+
+  /** Draw the probabilistic faults for one call; one random draw per configured kind, in a fixed order. */
+  draw(operation: string): ProbabilisticFault | undefined {
+    const o = this.opts;
+    if (o.operations.length > 0 && !o.operations.includes(operation)) return undefined;
+    if (o.throttleRate > 0 && this.random() < o.throttleRate) return 'throttle';
+    if (o.resetRate > 0 && this.random() < o.resetRate) return 'reset';
+    if (o.errorRate > 0 && this.random() < o.errorRate) return 'error';
+    return undefined;
+  }
+
+  scriptedError(service: ServiceName, operation: string): ScriptedErrorFault | undefined {
+    return take(this.opts.scriptedErrors, (f) => f.operation === operation && (f.service ?? service) === service);
+  }
+
+  failedListCode(operation: string, resourceArn: string): FailedListFault | undefined {
+    return take(
+      this.opts.failedList,
+      (f) => f.resourceArn === resourceArn && (f.operation === undefined || f.operation === operation),
+    );
+  }
+
+  deployOutcome(workspaceId: string, applicationId: string, phase: 'install' | 'uninstall'): DeployOutcomeFault | undefined {
+    return take(
+      this.opts.deployOutcomes,
+      (f) =>
+        f.applicationId === applicationId &&
+        (f.workspaceId === undefined || f.workspaceId === workspaceId) &&
+        (f.phase ?? 'install') === phase,
+    );
+  }
+}
+
+/** First entry matching with times left; consumes one. */
+function take<T extends { times?: number }>(list: T[], match: (f: T) => boolean): T | undefined {
+  for (const f of list) {
+    if (f.times !== undefined && f.times <= 0) continue;
+    if (!match(f)) continue;
+    if (f.times !== undefined) f.times -= 1;
+    return f;
+  }
+  return undefined;
+}

@@ -1,0 +1,87 @@
+/** The seed format (documented in SEED.md): the plain object a seed YAML file parses to. */
+import type { FaultOptions } from './faults.js';
+import type { AssociationState } from './workspaces-state.js';
+
+export interface Seed {
+  accounts: SeedAccount[];
+  /** Faults active from the start (same format as a `--fault-file`). Default none. */
+  faults?: FaultOptions;
+}
+
+export interface SeedAccount {
+  /** 12 digits. */
+  id: string;
+  /** Access key ids that select this account. Default none (unknown keys map to the first account). */
+  accessKeyIds?: string[];
+  /** Region name → contents. */
+  regions: Record<string, SeedRegion>;
+}
+
+export interface SeedRegion {
+  connect?: { instances: SeedInstance[] };
+  workspaces?: { applications?: SeedApplication[]; workspaces?: SeedWorkSpace[] };
+}
+
+export interface SeedInstance {
+  id: string;
+  /** Default: the id. */
+  alias?: string;
+  users?: { id: string; username: string }[];
+  routingProfiles?: { id: string; name: string }[];
+  workspaces?: SeedConnectWorkspace[];
+}
+
+export interface SeedConnectWorkspace {
+  id: string;
+  name: string;
+  /** Default ASSIGNED. */
+  visibility?: 'ALL' | 'ASSIGNED' | 'NONE';
+  description?: string;
+  title?: string;
+  /** Associated users / routing profiles: each an id of this instance or a full ARN. Default none. */
+  associations?: string[];
+}
+
+export interface SeedApplication {
+  id: string;
+  name: string;
+  description?: string;
+  /** Default AMAZON. */
+  owner?: string;
+  /** Default LICENSED. */
+  licenseType?: 'LICENSED' | 'UNLICENSED';
+  /** Default AVAILABLE. */
+  state?: 'PENDING' | 'ERROR' | 'AVAILABLE' | 'UNINSTALL_ONLY';
+  /** Default [WINDOWS_10, WINDOWS_11, WINDOWS_SERVER_2019, WINDOWS_SERVER_2022]. */
+  operatingSystems?: string[];
+  /** Default: any compute type. */
+  computeTypes?: string[];
+}
+
+export interface SeedWorkSpace {
+  id: string;
+  /** Default d-0000000000. */
+  directoryId?: string;
+  /** Default: the id. */
+  userName?: string;
+  /** Default wsb-00000000. */
+  bundleId?: string;
+  /** Default AVAILABLE. */
+  state?: string;
+  /** Default WINDOWS_11. */
+  operatingSystem?: string;
+  /** Default STANDARD. */
+  computeType?: string;
+  applications?: SeedAppAssociation[];
+}
+
+export interface SeedAppAssociation {
+  id: string;
+  /** Default COMPLETED. */
+  state?: AssociationState;
+  /** Required when state is ERROR. */
+  errorCode?: string;
+  errorMessage?: string;
+  /** For ERROR and in-flight states: which operation it was. Default install (uninstall for *UNINSTALL* states). */
+  phase?: 'install' | 'uninstall';
+}

@@ -1,0 +1,170 @@
+/**
+ * The HTTP front: one server for both services. `x-amz-target` → WorkSpaces, otherwise Connect by
+ * method + path. Order per request, as at AWS: authentication scope → route → quota → faults →
+ * body → operation. Every answer carries `x-amzn-RequestId`. Signatures are not verified and the
+ * authorization header is never logged or recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallLog, CallRecord } from './calls.js';
+import { handleConnect, routeConnect } from './connect-api.js';
+import type { CallContext } from './context.js';
+import { ApiError, type ServiceName } from './errors.js';
+import type { FaultBook } from './faults.js';
+import type { QuotaBook } from './quotas.js';
+import { handleWorkSpaces, isWorkSpacesOperation } from './workspaces-api.js';
+import type { StepContext } from './workspaces-state.js';
+import type { World } from './world.js';
+
+export interface ServerDeps {
+  world: World;
+  faults: FaultBook;
+  quotas: QuotaBook;
+  step: StepContext;
+  now: () => number;
+  calls: CallLog;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+const LABELS: Record<string, string[]> = {
+  AssociateWorkspace: ['InstanceId', 'WorkspaceId'],
+  DisassociateWorkspace: ['InstanceId', 'WorkspaceId'],
+  DescribeWorkspace: ['InstanceId', 'WorkspaceId'],
+  ListWorkspaces: ['InstanceId'],
+  ListUsers: ['InstanceId'],
+  ListRoutingProfiles: ['InstanceId'],
+};
+
+function err(service: ServiceName, code: string, message: string): ApiError {
+  return new ApiError(service, code, message);
+}
+
+function throttling(service: ServiceName): ApiError {
+  return err(service, 'ThrottlingException', 'Rate exceeded');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(service: ServiceName, text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw err(service, 'SerializationException', 'The request body is not valid JSON.');
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw err(service, 'SerializationException', 'The request body must be a JSON object.');
+  return v as Record<string, unknown>;
+}
+
+export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    serve(deps, req, res).catch((e: unknown) => {
+      // Only reached if writing the answer itself failed (client gone); nothing left to tell anyone.
+      if (!res.headersSent) res.destroy(e as Error);
+    });
+  };
+}
+
+async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  const target = req.headers['x-amz-target'];
+  const service: ServiceName = target !== undefined ? 'workspaces' : 'connect';
+  const rec: CallRecord = { service, operation: 'Unknown', region: '', accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
+  try {
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch {
+      throw err(service, 'SerializationException', 'The request body could not be read or is larger than 10 MiB.');
+    }
+    const auth = CREDENTIAL.exec(String(req.headers.authorization ?? ''));
+    if (auth === null) throw err(service, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+    const [, accessKeyId, region, scopeService] = auth;
+    const account = deps.world.accountFor(accessKeyId);
+    rec.region = region;
+    rec.accountId = account.id;
+    if (scopeService !== service) throw err(service, 'InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
+
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    let run: (ctx: CallContext, body: Record<string, unknown>) => unknown;
+    if (service === 'workspaces') {
+      const op = String(target).startsWith('WorkspacesService.') ? String(target).slice('WorkspacesService.'.length) : '';
+      if (req.method !== 'POST' || !isWorkSpacesOperation(op)) throw err(service, 'UnknownOperationException', `Unknown operation ${String(target)}`);
+      rec.operation = op;
+      run = (ctx, body) => handleWorkSpaces(op, ctx, body);
+    } else {
+      let segments: string[];
+      try {
+        segments = url.pathname.split('/').slice(1).map(decodeURIComponent);
+      } catch {
+        throw err(service, 'UnknownOperationException', 'Malformed path');
+      }
+      const route = routeConnect(req.method ?? '', segments);
+      if (route === undefined) throw err(service, 'UnknownOperationException', `No operation for ${req.method} ${url.pathname}`);
+      rec.operation = route.operation;
+      (LABELS[route.operation] ?? []).forEach((name, i) => (rec.input[name] = route.labels[i]));
+      for (const [k, v] of url.searchParams) rec.input[k] = v;
+      run = (ctx, body) => handleConnect(route, ctx, url.searchParams, body);
+    }
+
+    if (!deps.quotas.take(account.id, region, service, rec.operation)) {
+      rec.throttled = true;
+      throw throttling(service);
+    }
+    if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
+    const fault = deps.faults.draw(rec.operation);
+    if (fault === 'throttle') {
+      rec.throttled = true;
+      rec.fault = 'throttle';
+      throw throttling(service);
+    }
+    if (fault === 'reset') {
+      rec.fault = 'reset';
+      rec.errorCode = 'ConnectionReset';
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'error') {
+      rec.fault = 'error';
+      throw err(service, service === 'connect' ? 'InternalServiceException' : 'InternalServerException', 'Injected internal error');
+    }
+    const scripted = deps.faults.scriptedError(service, rec.operation);
+    if (scripted !== undefined) {
+      rec.fault = 'scripted';
+      throw err(service, scripted.code, scripted.message ?? `Injected ${scripted.code}`);
+    }
+
+    const body = parseJson(service, text);
+    Object.assign(rec.input, body);
+    const ctx: CallContext = { account, region, state: deps.world.region(account, region), faults: deps.faults, step: deps.step, now: deps.now };
+    const out = JSON.stringify(run(ctx, body));
+    rec.status = 200;
+    send(res, 200, { 'content-type': service === 'connect' ? 'application/json' : 'application/x-amz-json-1.1', 'x-amzn-RequestId': requestId }, out);
+  } catch (e) {
+    const api = e instanceof ApiError ? e : err(service, service === 'connect' ? 'InternalServiceException' : 'InternalServerException', `Sandbox failure: ${(e as Error).message}`);
+    const w = api.wire();
+    rec.status = w.status;
+    rec.errorCode = api.code;
+    send(res, w.status, { ...w.headers, 'x-amzn-RequestId': requestId }, w.body);
+  } finally {
+    deps.calls.add(rec);
+  }
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { ListRoutingProfilesCommand, ListUsersCommand, ThrottlingException } from '@aws-sdk/client-connect';
+import { DescribeWorkspacesCommand } from '@aws-sdk/client-workspaces';
+import { startSandbox, type QuotaOptions, type Sandbox } from '../../src/sandbox/index.js';
+import { clients, FakeClock, INSTANCE, LONDON_INSTANCE, rejection } from './helpers.js';
+
+describe('sandbox: per-operation token-bucket quotas', () => {
+  let sb: Sandbox;
+  let clock: FakeClock;
+  const start = async (quotas?: QuotaOptions | false) => {
+    clock = new FakeClock();
+    sb = await startSandbox({ now: clock.now, quotas });
+  };
+  afterEach(() => sb.close());
+
+  const listUsers = (attempts = 1, instance = INSTANCE, region?: string) => clients(sb, { attempts, region }).connect.send(new ListUsersCommand({ InstanceId: instance }));
+  const burst = async (n: number, call: () => Promise<unknown>) => {
+    const results: string[] = [];
+    for (let i = 0; i < n; i++) results.push(await call().then(() => 'ok', (e: Error) => e.name));
+    return results;
+  };
+
+  const cases = [
+    { reason: 'Connect default: burst 5, then ThrottlingException', quotas: undefined, n: 6, expect: ['ok', 'ok', 'ok', 'ok', 'ok', 'ThrottlingException'] },
+    { reason: 'scale 2 doubles the burst', quotas: { scale: 2 }, n: 11, expect: [...Array(10).fill('ok'), 'ThrottlingException'] },
+    { reason: 'a per-operation override', quotas: { connect: { rate: 2, burst: 5, operations: { ListUsers: { rate: 10, burst: 2 } } } }, n: 3, expect: ['ok', 'ok', 'ThrottlingException'] },
+    { reason: 'quotas off never throttle', quotas: false as const, n: 40, expect: Array(40).fill('ok') },
+  ];
+  for (const tc of cases) {
+    it(tc.reason, async () => {
+      await start(tc.quotas);
+      assert.deepEqual(await burst(tc.n, () => listUsers()), tc.expect);
+    });
+  }
+
+  it('refills at 2 requests per second from the injected clock', async () => {
+    await start();
+    await burst(5, () => listUsers());
+    clock.advance(499);
+    assert.equal((await rejection(listUsers())).name, 'ThrottlingException');
+    clock.advance(1);
+    await listUsers();
+  });
+
+  it('the SDK recognizes quota throttling: it retries (attempts 3) and ends with ThrottlingException', async () => {
+    await start();
+    await burst(5, () => listUsers());
+    sb.resetCalls();
+    const e = await rejection(listUsers(3));
+    assert.ok(e instanceof ThrottlingException);
+    assert.equal(e.$metadata.attempts, 3);
+    assert.equal(e.$metadata.httpStatusCode, 429);
+    assert.deepEqual(sb.calls.map((c) => [c.throttled, c.status]), [[true, 429], [true, 429], [true, 429]]);
+  });
+
+  it('buckets are per operation and per region', async () => {
+    await start();
+    await burst(5, () => listUsers());
+    await clients(sb).connect.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE }));
+    await listUsers(1, LONDON_INSTANCE, 'eu-west-2');
+  });
+
+  it('the quota is checked before anything else: an invalid request past the quota is throttled, not 404', async () => {
+    await start();
+    await burst(5, () => listUsers(1, 'no-such-instance').catch(() => undefined));
+    assert.equal((await rejection(listUsers(1, 'no-such-instance'))).name, 'ThrottlingException');
+  });
+
+  it('WorkSpaces default: burst 10, then 400 ThrottlingException', async () => {
+    await start();
+    const ws = clients(sb).workspaces;
+    const results = await burst(11, () => ws.send(new DescribeWorkspacesCommand({})));
+    assert.deepEqual(results, [...Array(10).fill('ok'), 'ThrottlingException']);
+    assert.equal(sb.calls.at(-1)?.status, 400);
+  });
+
+  it('setQuotas switches quotas off at runtime', async () => {
+    await start();
+    await burst(5, () => listUsers());
+    sb.setQuotas(false);
+    await listUsers();
+  });
+
+  it('invalid quota options fail fast naming the option', async () => {
+    await start(false);
+    await assert.rejects(startSandbox({ quotas: { connect: { rate: 0, burst: 5 } } }), /quotas\.connect\.rate/);
+    await assert.rejects(startSandbox({ quotas: { scale: -1 } }), /quotas\.scale/);
+    await assert.rejects(startSandbox({ port: 70000 }), /`port`/);
+  });
+});
