@@ -1,0 +1,171 @@
+/**
+ * Amazon Connect workspace associations: which users and routing profiles (by ARN) are
+ * associated with a Connect workspace. Observed with one paginated SearchWorkspaceAssociations
+ * scan per instance (it serves every workspace of that instance); changed with AssociateWorkspace
+ * / DisassociateWorkspace in batches of 1..25 ARNs.
+ */
+import {
+  AssociateWorkspaceCommand,
+  DisassociateWorkspaceCommand,
+  SearchWorkspaceAssociationsCommand,
+  type AssociateWorkspaceCommandOutput,
+  type ConnectClient,
+} from '@aws-sdk/client-connect';
+import type { ConnectTarget } from '../../config/types.js';
+import type { ObservedConnect } from '../../reconciler/types.js';
+import type { ClientFactory } from '../clients.js';
+import { RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
+import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
+import { MAX_BATCH, interpretBatch, type BatchOperation } from './batch.js';
+
+/** SearchWorkspaceAssociations' MaxResults maximum. */
+export const MAX_PAGE_SIZE = 500;
+
+export interface ConnectProviderOptions {
+  clients: ClientFactory;
+  /** Runs every AWS call under its rate limit. Default `directGate` (no limit). */
+  gate?: CallGate;
+  /** SearchWorkspaceAssociations page size, 1..500. Default 500 (the API maximum: fewest calls). */
+  pageSize?: number;
+}
+
+const SEARCH = 'SearchWorkspaceAssociations';
+
+export class ConnectProvider implements Provider<ConnectTarget> {
+  readonly service = 'connect' as const;
+  private readonly clients: ClientFactory;
+  private readonly gate: CallGate;
+  private readonly pageSize: number;
+
+  constructor(options: ConnectProviderOptions) {
+    const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+      throw new TypeError(`Expected \`pageSize\` to be an integer in 1..${MAX_PAGE_SIZE}, got ${pageSize}`);
+    }
+    this.clients = options.clients;
+    this.gate = options.gate ?? directGate;
+    this.pageSize = pageSize;
+  }
+
+  groupKey(target: ConnectTarget): string {
+    return `${target.region}/${target.instanceId}`;
+  }
+
+  async observe(targets: ConnectTarget[], signal?: AbortSignal): Promise<Map<string, ObserveOutcome>> {
+    const out = new Map<string, ObserveOutcome>();
+    const first = targets[0];
+    if (!first) return out;
+    const group = this.groupKey(first);
+    for (const t of targets) {
+      if (this.groupKey(t) !== group) {
+        throw new TypeError(`observe() takes targets of one group; got ${group} and ${this.groupKey(t)}`);
+      }
+    }
+    const region = first.region;
+    if (region === undefined) {
+      for (const t of targets) out.set(t.key, { ok: false, error: missingRegion(SEARCH, t.key) });
+      return out;
+    }
+
+    let byWorkspace: Map<string, Set<string>>;
+    try {
+      byWorkspace = await this.scan(region, first.instanceId, signal);
+    } catch (err) {
+      rethrowAbort(err, signal);
+      const targetKey = targets.length === 1 ? first.key : undefined;
+      const error = classifyAwsError(err, { service: 'connect', region, operation: SEARCH, targetKey });
+      for (const t of targets) out.set(t.key, { ok: false, error });
+      return out;
+    }
+    for (const t of targets) {
+      const observed: ObservedConnect = {
+        type: 'connect',
+        key: t.key,
+        associated: new Set(byWorkspace.get(t.workspaceId) ?? []),
+      };
+      out.set(t.key, { ok: true, observed });
+    }
+    return out;
+  }
+
+  async execute(action: Action, signal?: AbortSignal): Promise<ActionResult> {
+    if (action.type === 'deploy' || action.target.type !== 'connect') {
+      throw new TypeError(`ConnectProvider cannot execute ${action.type} on ${action.target.key}`);
+    }
+    const { target, items } = action;
+    if (items.length < 1 || items.length > MAX_BATCH) {
+      throw new TypeError(`Expected 1..${MAX_BATCH} ARNs per ${action.type} of ${target.key}, got ${items.length}`);
+    }
+    const operation: BatchOperation = action.type === 'associate' ? 'AssociateWorkspace' : 'DisassociateWorkspace';
+    if (target.region === undefined) throw missingRegion(operation, target.key);
+    const info: CallInfo = { service: 'connect', region: target.region, operation, targetKey: target.key };
+    const client = this.clients.connect(target.region);
+    const input = { InstanceId: target.instanceId, WorkspaceId: target.workspaceId, ResourceArns: [...items] };
+    let output: AssociateWorkspaceCommandOutput;
+    try {
+      output = await this.gate.call(info, () =>
+        action.type === 'associate'
+          ? client.send(new AssociateWorkspaceCommand(input), { abortSignal: signal })
+          : client.send(new DisassociateWorkspaceCommand(input), { abortSignal: signal }),
+      );
+    } catch (err) {
+      rethrowAbort(err, signal);
+      throw classifyAwsError(err, info);
+    }
+    return interpretBatch(operation, items, output);
+  }
+
+  /** Every association of the instance, by workspace id: one page per gated call. */
+  private async scan(region: string, instanceId: string, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+    const client: ConnectClient = this.clients.connect(region);
+    const info: CallInfo = { service: 'connect', region, operation: SEARCH };
+    const byWorkspace = new Map<string, Set<string>>();
+    let nextToken: string | undefined;
+    do {
+      const sent = nextToken;
+      const page = await this.gate.call(info, () =>
+        client.send(
+          new SearchWorkspaceAssociationsCommand({ InstanceId: instanceId, MaxResults: this.pageSize, NextToken: sent }),
+          { abortSignal: signal },
+        ),
+      );
+      for (const a of page.WorkspaceAssociations ?? []) {
+        if (!a.WorkspaceId || !a.ResourceArn) continue;
+        let set = byWorkspace.get(a.WorkspaceId);
+        if (!set) byWorkspace.set(a.WorkspaceId, (set = new Set()));
+        set.add(a.ResourceArn);
+      }
+      nextToken = page.NextToken || undefined;
+      // A token handed back unchanged would loop forever; a truncated scan must not pass as a
+      // complete observation either, so fail the scan and let the work queue retry it.
+      if (nextToken !== undefined && nextToken === sent) {
+        throw new RetryableError({
+          ...info,
+          code: 'RepeatedNextToken',
+          awsMessage: 'the service returned the NextToken it was sent',
+          requestId: page.$metadata.requestId,
+        });
+      }
+    } while (nextToken !== undefined);
+    return byWorkspace;
+  }
+}
+
+function missingRegion(operation: string, targetKey: string): AwsCallError {
+  return new TerminalError({
+    service: 'connect',
+    region: '-',
+    operation,
+    targetKey,
+    code: 'MissingRegion',
+    awsMessage: 'no region: set spec.region, --region, or AWS_REGION',
+  });
+}
+
+/**
+ * A call cancelled by our own signal (shutdown) is not an AWS answer: it is not reported as a
+ * failure of the target, it propagates as the abort it is.
+ */
+function rethrowAbort(err: unknown, signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw err;
+}
