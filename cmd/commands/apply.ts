@@ -1,0 +1,112 @@
+import { setMaxListeners } from 'node:events';
+import { Command } from 'commander';
+import { plan } from '../../src/reconciler/plan.js';
+import { Reconciler } from '../../src/reconciler/reconciler.js';
+import { createLogger } from '../../src/log.js';
+import { addAwsOptions, addCommonOptions, limitsOf, parseDuration } from '../common.js';
+import type { AwsOptions } from '../common.js';
+import { checkTargets, count, loadOrFail } from '../desired.js';
+import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
+import { buildReport, reportText, summaryText } from '../render.js';
+import { createRuntime } from '../runtime.js';
+import { observeAll } from './plan.js';
+import { Progress } from '../progress.js';
+import { onInterrupt } from '../signals.js';
+
+interface ApplyOptions extends AwsOptions {
+  timeout: number;
+  pollInterval: number;
+  progress: boolean;
+}
+
+export function applyCommand(): Command {
+  const cmd = new Command('apply')
+    .description('one reconcile pass: make AWS match the desired state, wait until converged or --timeout')
+    .argument('<path...>', 'YAML files or directories')
+    .option('--timeout <duration>', 'give up waiting after this long (exit 2)', parseDuration, 600_000)
+    .option('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', parseDuration, 5_000)
+    .option('--no-progress', 'no live progress line on a terminal');
+  addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: ApplyOptions) => {
+    process.exitCode = await runApply(paths, o);
+  });
+  return cmd;
+}
+
+async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
+  const started = Date.now();
+  const { state } = await loadOrFail({ paths, region: o.region });
+  const targets = checkTargets(state, o.allowEmpty);
+  const log = createLogger({ level: o.logLevel, format: o.logFormat });
+  const abort = new AbortController();
+  // Every queued AWS call listens on this one signal (to be dropped if we are interrupted).
+  setMaxListeners(0, abort.signal);
+  let interrupted = false;
+  const stopSignals = onInterrupt(() => {
+    interrupted = true;
+    process.stderr.write('\ninterrupted: finishing calls in flight, starting no new ones (again to exit now)\n');
+    abort.abort(new Error('interrupted'));
+  });
+  const rt = createRuntime({ ...limitsOf(o), signal: abort.signal });
+  const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: abort.signal, logger: log });
+  const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
+  try {
+    // Guard before any mutating call: observe (the reconciler reuses these scans) and count removals.
+    const { observed } = await observeAll(reconciler.observer, targets);
+    const guard = plan(targets.filter((t) => observed.has(t.key)), observed);
+    if (guard.summary.disassociate > o.maxPrune) {
+      throw new CommandError(
+        `refusing to apply: the plan removes ${guard.summary.disassociate} associations, more than --max-prune ${o.maxPrune}; ` +
+          `check the desired state with 'plan', then raise --max-prune if the removals are intended. Nothing was changed.`,
+      );
+    }
+    if (o.output === 'text') process.stderr.write(`Plan: ${summaryText(guard.summary)}.\n`);
+    log.info({ targets: targets.length, ...guard.summary }, 'apply started');
+
+    reconciler.setTargets(targets);
+    reconciler.start();
+    progress.start(() => progressLine(reconciler, rt.stats));
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      reconciler.whenSettled(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          abort.abort(new Error('timeout'));
+          resolve();
+        }, o.timeout);
+      }),
+      new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true })),
+    ]);
+    clearTimeout(timer);
+    await reconciler.stop();
+    progress.stop();
+    const report = buildReport(reconciler.targetStates(), {
+      interrupted,
+      timedOut,
+      durationMs: Date.now() - started,
+      calls: { ...rt.stats },
+    });
+    if (o.output === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else process.stdout.write(reportText(report));
+    log.info({ converged: report.converged, ...report.summary, calls: report.calls.total }, 'apply finished');
+    if (report.converged) return EXIT_OK;
+    return interrupted ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
+  } finally {
+    progress.stop();
+    stopSignals();
+    rt.close();
+  }
+}
+
+function progressLine(r: Reconciler, calls: { total: number; throttled: number }): string {
+  let total = 0, settled = 0, waiting = 0, retrying = 0, failed = 0;
+  for (const st of r.targetStates()) {
+    total++;
+    if (st.status === 'converged') settled++;
+    else if (st.status === 'failed') { settled++; failed++; }
+    else if (st.status === 'waiting') waiting++;
+    else if (st.status === 'retrying') retrying++;
+  }
+  return `apply: ${settled}/${total} targets done · ${total - settled} remaining (${waiting} waiting on deployments, ${retrying} retrying) · ${failed} failed · ${count(calls.total, 'AWS call')} (${calls.throttled} throttled)`;
+}

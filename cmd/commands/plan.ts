@@ -1,0 +1,61 @@
+import { Command } from 'commander';
+import type { Target } from '../../src/config/types.js';
+import { plan } from '../../src/reconciler/plan.js';
+import { Observer } from '../../src/reconciler/observer.js';
+import type { ObservedState } from '../../src/reconciler/types.js';
+import { addAwsOptions, addCommonOptions, limitsOf } from '../common.js';
+import type { AwsOptions } from '../common.js';
+import { checkTargets, loadOrFail } from '../desired.js';
+import { EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
+import { planJson, planText } from '../render.js';
+import type { ObserveError } from '../render.js';
+import { createRuntime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
+
+interface PlanOptions extends AwsOptions {
+  detailedExitcode: boolean;
+}
+
+/** Observe every target (one scan per Connect instance) and return what AWS has. */
+export async function observeAll(observer: Observer, targets: readonly Target[]): Promise<{ observed: ObservedState; errors: ObserveError[] }> {
+  observer.setTargets(targets);
+  const observed: ObservedState = new Map();
+  const errors: ObserveError[] = [];
+  await Promise.all(
+    targets.map(async (target) => {
+      const o = await observer.observe(target, 0);
+      if (o.ok) observed.set(target.key, o.observed);
+      else errors.push({ target, error: o.error });
+    }),
+  );
+  errors.sort((a, b) => (a.target.key < b.target.key ? -1 : 1));
+  return { observed, errors };
+}
+
+export function observerFor(rt: Runtime): Observer {
+  return new Observer((t) => (t.type === 'connect' ? rt.providers.connect : rt.providers.workspaces));
+}
+
+export function planCommand(): Command {
+  const cmd = new Command('plan')
+    .description('observe AWS and print the changes apply would make (read-only: no mutating call)')
+    .argument('<path...>', 'YAML files or directories')
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)', false);
+  addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: PlanOptions) => {
+    const { state } = await loadOrFail({ paths, region: o.region });
+    const targets = checkTargets(state, o.allowEmpty);
+    const rt = createRuntime(limitsOf(o));
+    try {
+      const { observed, errors } = await observeAll(observerFor(rt), targets);
+      const ok = targets.filter((t) => observed.has(t.key));
+      const p = plan(ok, observed);
+      if (o.output === 'json') process.stdout.write(JSON.stringify(planJson(p, errors, o.maxPrune), null, 2) + '\n');
+      else process.stdout.write(planText(p, errors, o.maxPrune));
+      const changes = p.summary.associate + p.summary.disassociate + p.summary.deploy > 0;
+      process.exitCode = errors.length > 0 ? EXIT_ERROR : changes && o.detailedExitcode ? EXIT_CHANGES_OR_NOT_CONVERGED : EXIT_OK;
+    } finally {
+      rt.close();
+    }
+  });
+  return cmd;
+}

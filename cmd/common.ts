@@ -1,0 +1,49 @@
+/** Options every AWS-facing command shares, declared once. */
+import { Command, Option } from 'commander';
+import type { RateLimit } from '../src/reconciler/ratelimit.js';
+import { DEFAULT_LIMITS } from '../src/reconciler/ratelimit.js';
+import { parseDuration, parseNonNegativeInt, parseOutput, parsePositiveNumber, parseRegion } from './options.js';
+import type { OutputFormat } from './options.js';
+
+export interface CommonOptions {
+  region?: string;
+  output: OutputFormat;
+  logLevel: string;
+  logFormat: 'json' | 'pretty';
+}
+
+export interface AwsOptions extends CommonOptions {
+  allowEmpty: boolean;
+  maxPrune: number;
+  connectRate: number;
+  connectBurst: number;
+  workspacesRate: number;
+  workspacesBurst: number;
+}
+
+export function addCommonOptions(cmd: Command, defaults: { logLevel: string }): Command {
+  return cmd
+    .option('--region <region>', 'region for documents without spec.region (default: the AWS SDK chain, e.g. AWS_REGION)', parseRegion)
+    .addOption(new Option('--output <format>', 'output format: text or json').default('text').argParser(parseOutput))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default(defaults.logLevel))
+    .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).default('json'));
+}
+
+export function addAwsOptions(cmd: Command): Command {
+  return cmd
+    .option('--allow-empty', 'accept a desired state with no documents', false)
+    .option('--max-prune <n>', 'refuse a plan that removes more than this many associations', parseNonNegativeInt, 100)
+    .option('--connect-rate <rps>', 'Connect requests per second, per operation', parsePositiveNumber, DEFAULT_LIMITS.connect.rate)
+    .option('--connect-burst <n>', 'Connect burst, per operation', parsePositiveNumber, DEFAULT_LIMITS.connect.burst)
+    .option('--workspaces-rate <rps>', 'WorkSpaces requests per second, per operation', parsePositiveNumber, DEFAULT_LIMITS.workspaces.rate)
+    .option('--workspaces-burst <n>', 'WorkSpaces burst, per operation', parsePositiveNumber, DEFAULT_LIMITS.workspaces.burst);
+}
+
+export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLimit: RateLimit } {
+  return {
+    connectLimit: { rate: o.connectRate, burst: o.connectBurst },
+    workspacesLimit: { rate: o.workspacesRate, burst: o.workspacesBurst },
+  };
+}
+
+export { parseDuration };

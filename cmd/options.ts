@@ -1,0 +1,39 @@
+/** Option parsing shared by the commands: fail fast with the option's name and the value. */
+import { InvalidArgumentError } from 'commander';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "250ms", "30s", "5m", "1h" or a bare number of seconds → milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected a duration such as 30s, 5m or 1h, got '${value}'`);
+  const ms = Number(m[1]) * UNITS[m[2] ?? 's'];
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`expected a finite duration, got '${value}'`);
+  return Math.round(ms);
+}
+
+export function parseNonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number >= 0, got '${value}'`);
+  return Number(value);
+}
+
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError(`expected a number > 0, got '${value}'`);
+  }
+  return n;
+}
+
+export function parseRegion(value: string): string {
+  if (!/^[a-z]{2}(-[a-z]+){1,2}-\d$/.test(value)) {
+    throw new InvalidArgumentError(`expected an AWS region such as us-east-1, got '${value}'`);
+  }
+  return value;
+}
+
+export type OutputFormat = 'text' | 'json';
+export function parseOutput(value: string): OutputFormat {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError(`expected text or json, got '${value}'`);
+  return value;
+}

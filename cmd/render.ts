@@ -1,0 +1,169 @@
+/** How plans and reports look: text for a person, JSON (one document on stdout) for a script. */
+import type { Target } from '../src/config/types.js';
+import type { Failure, TargetState } from '../src/reconciler/reconciler.js';
+import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
+import { hasChanges } from '../src/reconciler/plan.js';
+import type { AwsCallError } from '../src/providers/errors.js';
+import { count } from './desired.js';
+
+export function describeTarget(t: Target): string {
+  const names = [...new Set(t.documents.map((d) => d.name))].join(', ');
+  const what = t.type === 'connect' ? `Connect workspace ${t.workspaceId} (instance ${t.instanceId}, ${t.region})` : `WorkSpace ${t.workspaceId} (${t.region})`;
+  return names ? `${what} ← ${names}${t.prune ? ' [prune]' : ''}` : what;
+}
+
+export interface ObserveError {
+  target: Target;
+  error: AwsCallError;
+}
+
+export function planText(plan: Plan, errors: ObserveError[], maxPrune: number): string {
+  const lines: string[] = [];
+  let unchanged = 0;
+  for (const tp of plan.targets) {
+    const body = targetLines(tp);
+    if (body.length === 0) {
+      unchanged++;
+      continue;
+    }
+    lines.push(describeTarget(tp.target), ...body.map((l) => `  ${l}`), '');
+  }
+  for (const e of errors) {
+    lines.push(describeTarget(e.target), `  ! cannot observe: ${e.error.code}: ${e.error.awsMessage}`, '');
+  }
+  const s = plan.summary;
+  if (s.disassociate > maxPrune) {
+    lines.push(`WARNING: this plan removes ${s.disassociate} associations, more than --max-prune ${maxPrune}; apply will refuse it.`, '');
+  }
+  lines.push(`Plan: ${summaryText(s)}${unchanged ? `; ${count(unchanged, 'target')} unchanged` : ''}.`);
+  if (errors.length) lines.push(`${count(errors.length, 'target')} could not be observed.`);
+  return lines.join('\n') + '\n';
+}
+
+export function summaryText(s: PlanSummary): string {
+  return [
+    `${s.associate} to associate`,
+    `${s.disassociate} to disassociate`,
+    `${count(s.deploy, 'deployment')}`,
+    `${s.wait} in flight`,
+    `${s.retry} to retry`,
+    `${s.failed} failing`,
+  ].join(', ');
+}
+
+function targetLines(tp: TargetPlan): string[] {
+  if (tp.type === 'connect') {
+    return [...tp.associate.flat().map((a) => `+ ${a}`), ...tp.disassociate.flat().map((a) => `- ${a}`)];
+  }
+  return [
+    ...tp.associate.map((a) => `+ ${a}`),
+    ...tp.disassociate.map((a) => `- ${a}`),
+    ...tp.retry.map((r) => `↻ ${r.applicationId} (ERROR ${r.reasonCode}: redeploy with Force)`),
+    ...(tp.deploy ? [`~ deploy${tp.deploy.force ? ' (Force)' : ''}`] : []),
+    ...tp.wait.map((w) => `… ${w.applicationId} ${w.state}`),
+    ...tp.failed.map((f) => `! ${f.item} ${f.code}: ${f.message}`),
+  ];
+}
+
+export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number): unknown {
+  return {
+    summary: plan.summary,
+    changes: plan.targets.some(hasChanges),
+    prune: { count: plan.summary.disassociate, max: maxPrune, exceeded: plan.summary.disassociate > maxPrune },
+    targets: plan.targets.map((tp) => ({
+      ...targetJson(tp.target),
+      associate: tp.type === 'connect' ? tp.associate.flat() : tp.associate,
+      disassociate: tp.type === 'connect' ? tp.disassociate.flat() : tp.disassociate,
+      ...(tp.type === 'connect'
+        ? { batches: { associate: tp.associate.length, disassociate: tp.disassociate.length } }
+        : { deploy: tp.deploy, wait: tp.wait, retry: tp.retry, failed: tp.failed }),
+    })),
+    errors: errors.map((e) => ({ target: e.target.key, ...errorJson(e.error) })),
+  };
+}
+
+export function targetJson(t: Target): Record<string, unknown> {
+  return {
+    key: t.key,
+    type: t.type,
+    region: t.region,
+    ...(t.type === 'connect' ? { instanceId: t.instanceId } : {}),
+    workspaceId: t.workspaceId,
+    prune: t.prune,
+    documents: t.documents.map((d) => ({ kind: d.kind, name: d.name, file: d.location.file, line: d.location.line })),
+  };
+}
+
+export function errorJson(e: AwsCallError): Record<string, unknown> {
+  return { operation: e.operation, code: e.code, message: e.awsMessage, terminal: e.kind === 'terminal', requestId: e.requestId };
+}
+
+export interface ApplyReport {
+  converged: boolean;
+  interrupted: boolean;
+  timedOut: boolean;
+  durationMs: number;
+  revision?: string;
+  /** What was done. */
+  summary: { associate: number; disassociate: number; deploy: number; wait: number; failed: number };
+  targets: Record<string, unknown>[];
+  failures: Failure[];
+  calls: { total: number; throttled: number; failed: number };
+}
+
+export function buildReport(
+  states: Iterable<TargetState>,
+  r: { interrupted: boolean; timedOut: boolean; durationMs: number; calls: ApplyReport['calls']; revision?: string },
+): ApplyReport {
+  const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0 };
+  const targets: Record<string, unknown>[] = [];
+  const failures: Failure[] = [];
+  let allConverged = true;
+  for (const st of states) {
+    summary.associate += st.done.associate;
+    summary.disassociate += st.done.disassociate;
+    summary.deploy += st.done.deploy;
+    if (st.lastPlan?.type === 'workspaces' && st.status === 'waiting') summary.wait += st.lastPlan.wait.length;
+    const f = [...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
+    failures.push(...f);
+    if (st.status !== 'converged') allConverged = false;
+    targets.push({ ...targetJson(st.target), status: st.status, done: st.done, failures: f.length });
+  }
+  summary.failed = failures.length;
+  return {
+    converged: allConverged && !r.interrupted && !r.timedOut,
+    interrupted: r.interrupted,
+    timedOut: r.timedOut,
+    durationMs: Math.round(r.durationMs),
+    ...(r.revision ? { revision: r.revision } : {}),
+    summary,
+    targets,
+    failures,
+    calls: r.calls,
+  };
+}
+
+export function reportText(rep: ApplyReport): string {
+  const s = rep.summary;
+  const secs = (rep.durationMs / 1000).toFixed(1);
+  const head = rep.converged
+    ? `Apply complete: converged in ${secs}s.`
+    : rep.interrupted
+      ? `Apply interrupted after ${secs}s: not everything was attempted; run apply again to continue.`
+      : rep.timedOut
+        ? `Apply timed out after ${secs}s: not converged.`
+        : `Apply finished in ${secs}s but did not converge.`;
+  const lines = [
+    head,
+    `  associated ${s.associate} · disassociated ${s.disassociate} · deployed ${s.deploy} · ${s.wait} still in flight · ${count(s.failed, 'failure')}`,
+    `  ${count(rep.calls.total, 'AWS call')} (${rep.calls.throttled} throttled, ${rep.calls.failed} failed)`,
+  ];
+  const notDone = rep.targets.filter((t) => t.status !== 'converged');
+  if (notDone.length && !rep.converged) {
+    lines.push(`  not converged: ${notDone.length} of ${rep.targets.length} targets (${[...new Set(notDone.map((t) => t.status))].join(', ')})`);
+  }
+  for (const f of rep.failures) {
+    lines.push(`  ${f.terminal ? 'FAILED' : 'retrying'} ${f.target}: ${f.operation} ${f.item}: ${f.code}: ${f.message}${f.requestId ? ` (request ${f.requestId})` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,47 @@
+/** Wires the AWS side: one client per service and region, one rate limiter, the providers. */
+import { ClientFactory } from '../src/providers/clients.js';
+import { ConnectProvider } from '../src/providers/connect/index.js';
+import { WorkSpacesProvider } from '../src/providers/workspaces/index.js';
+import { DEFAULT_LIMITS, RateLimiter } from '../src/reconciler/ratelimit.js';
+import type { CallEvent, RateLimit } from '../src/reconciler/ratelimit.js';
+
+export interface CallStats {
+  total: number;
+  throttled: number;
+  failed: number;
+}
+
+export interface RuntimeOptions {
+  connectLimit?: RateLimit;
+  workspacesLimit?: RateLimit;
+  signal?: AbortSignal;
+  onCall?: (e: CallEvent) => void;
+}
+
+export interface Runtime {
+  clients: ClientFactory;
+  limiter: RateLimiter;
+  providers: { connect: ConnectProvider; workspaces: WorkSpacesProvider };
+  stats: CallStats;
+  close(): void;
+}
+
+export function createRuntime(o: RuntimeOptions = {}): Runtime {
+  const clients = new ClientFactory();
+  const stats: CallStats = { total: 0, throttled: 0, failed: 0 };
+  const limiter = new RateLimiter({
+    limits: { connect: o.connectLimit ?? DEFAULT_LIMITS.connect, workspaces: o.workspacesLimit ?? DEFAULT_LIMITS.workspaces },
+    signal: o.signal,
+    onCall: (e) => {
+      if (e.outcome !== 'aborted') stats.total++;
+      if (e.outcome === 'throttled') stats.throttled++;
+      else if (e.outcome === 'retryable' || e.outcome === 'terminal') stats.failed++;
+      o.onCall?.(e);
+    },
+  });
+  const providers = {
+    connect: new ConnectProvider({ clients, gate: limiter }),
+    workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
+  };
+  return { clients, limiter, providers, stats, close: () => clients.destroy() };
+}

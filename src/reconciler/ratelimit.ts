@@ -1,0 +1,234 @@
+/**
+ * The rate-limited executor: every AWS call goes through a p-queue of its own service, region,
+ * account and operation (DESIGN.md "Rate limits"), so one busy operation never starves another
+ * and a throttled one never slows the rest.
+ *
+ * Steady state: p-queue's strict sliding window admits at most `burst` calls in any window of
+ * `burst / rate` seconds — never more than a token bucket of that rate and burst would allow,
+ * and exactly `rate` per second in the long run.
+ *
+ * Throttling (an answer, not an item failure): the queue pauses for a jittered cooldown that
+ * doubles with each consecutive throttle (1 s, 2 s, … ≤ 20 s), its rate is halved (enforced by
+ * spacing call starts), and the throttled call goes back into the queue. Each success then adds
+ * back 1/20 of the configured rate, so the queue recovers gradually instead of slamming the
+ * quota again. Throttles that arrive while a cooldown is already running are the same event seen
+ * by other in-flight calls and count once. After `maxThrottleRetries` throttles of one call it
+ * is given up as a ThrottledError, which the work queue treats as retryable with backoff.
+ * See providers/clients.ts for why the SDK itself never retries throttling.
+ */
+import PQueue from 'p-queue';
+import { classifyAwsError, RetryableError, ThrottledError } from '../providers/errors.js';
+import type { AwsCallError } from '../providers/errors.js';
+import type { CallGate, CallInfo, Service } from '../providers/types.js';
+import { systemClock, sleep } from './clock.js';
+import type { Clock } from './clock.js';
+
+export interface RateLimit {
+  /** Sustained requests per second. */
+  rate: number;
+  /** Requests allowed at once above the sustained rate. */
+  burst: number;
+}
+
+/** Connect's documented default quota (2/s, burst 5) and a conservative WorkSpaces default. */
+export const DEFAULT_LIMITS: Readonly<Record<Service, RateLimit>> = {
+  connect: { rate: 2, burst: 5 },
+  workspaces: { rate: 5, burst: 10 },
+};
+
+export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'terminal' | 'aborted';
+
+export interface CallEvent extends CallInfo {
+  outcome: CallOutcome;
+  durationMs: number;
+  requestId?: string;
+  errorCode?: string;
+  /** Attempts the SDK made for this call (its transient retries included). */
+  attempts?: number;
+}
+
+export interface RateLimiterOptions {
+  /** Per-service limits. Default DEFAULT_LIMITS. */
+  limits?: Partial<Record<Service, RateLimit>>;
+  /** Label for the credentials' account in queue keys. Default 'default' (one credential set per process). */
+  account?: string;
+  /** Default systemClock. */
+  clock?: Clock;
+  /** Aborting stops calls that have not started; calls in flight finish. Default none. */
+  signal?: AbortSignal;
+  /** First cooldown after a throttle, ms. Default 1000. */
+  cooldownMs?: number;
+  /** Longest cooldown, ms. Default 20000. */
+  maxCooldownMs?: number;
+  /** Throttles of one call before it is given up as a ThrottledError. Default 8. */
+  maxThrottleRetries?: number;
+  /** Default Math.random. */
+  random?: () => number;
+  /** Called once per attempt, after it finished. Default none. */
+  onCall?: (event: CallEvent) => void;
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+}
+
+class OperationQueue {
+  readonly queue: PQueue;
+  private currentRate: number;
+  private consecutiveThrottles = 0;
+  private coolingUntil = 0;
+  private nextStart = 0;
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly o: Required<Pick<RateLimiterOptions, 'clock' | 'cooldownMs' | 'maxCooldownMs' | 'random'>>,
+  ) {
+    this.currentRate = limit.rate;
+    this.queue = new PQueue({
+      concurrency: limit.burst,
+      intervalCap: limit.burst,
+      interval: Math.max(1, Math.ceil((1000 * limit.burst) / limit.rate)),
+      strict: true,
+    });
+  }
+
+  /** Delay before a call may start, when the rate is reduced after throttling. */
+  reserveStart(): number {
+    if (this.currentRate >= this.limit.rate) return 0;
+    const now = this.o.clock.now();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + 1000 / this.currentRate;
+    return start - now;
+  }
+
+  onSuccess(): void {
+    this.consecutiveThrottles = 0;
+    this.currentRate = Math.min(this.limit.rate, this.currentRate + this.limit.rate / 20);
+  }
+
+  onThrottle(): void {
+    const now = this.o.clock.now();
+    if (now < this.coolingUntil) return;
+    this.consecutiveThrottles++;
+    this.currentRate = Math.max(this.limit.rate / 64, this.currentRate / 2);
+    const base = Math.min(this.o.maxCooldownMs, this.o.cooldownMs * 2 ** (this.consecutiveThrottles - 1));
+    const ms = base / 2 + (this.o.random() * base) / 2;
+    this.coolingUntil = now + ms;
+    this.nextStart = this.coolingUntil;
+    this.queue.pause();
+    this.o.clock.setTimer(ms, () => this.queue.start());
+  }
+
+  get rate(): number {
+    return this.currentRate;
+  }
+}
+
+export class RateLimiter implements CallGate {
+  private readonly queues = new Map<string, OperationQueue>();
+  private readonly limits: Record<Service, RateLimit>;
+  private readonly clock: Clock;
+  private readonly account: string;
+  private readonly maxThrottleRetries: number;
+
+  constructor(private readonly options: RateLimiterOptions = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    for (const [service, l] of Object.entries(this.limits)) {
+      for (const field of ['rate', 'burst'] as const) {
+        if (!Number.isFinite(l[field]) || l[field] <= 0) {
+          throw new TypeError(`Expected \`${service}.${field}\` to be a finite number > 0, got ${l[field]}`);
+        }
+      }
+    }
+    this.clock = options.clock ?? systemClock;
+    this.account = options.account ?? 'default';
+    this.maxThrottleRetries = options.maxThrottleRetries ?? 8;
+  }
+
+  async call<T>(info: CallInfo, send: () => Promise<T>, callOptions: CallOptions = {}): Promise<T> {
+    const op = this.queueFor(info);
+    const signal = anySignal(this.options.signal, callOptions.signal);
+    for (let throttles = 0; ; ) {
+      let started = 0;
+      try {
+        const result = await op.queue.add(
+          async () => {
+            const wait = op.reserveStart();
+            if (wait > 0) await sleep(this.clock, wait, signal);
+            started = this.clock.now();
+            return send();
+          },
+          { signal },
+        );
+        op.onSuccess();
+        this.emit(info, 'success', started, result);
+        return result;
+      } catch (err) {
+        if (started === 0 && signal?.aborted) {
+          this.emit(info, 'aborted', this.clock.now());
+          throw new RetryableError(
+            { ...info, code: 'Aborted', awsMessage: 'not started: the run was interrupted' },
+            { cause: err },
+          );
+        }
+        const e: AwsCallError = classifyAwsError(err, info);
+        this.emit(info, e.kind, started, undefined, e);
+        if (e instanceof ThrottledError) {
+          op.onThrottle();
+          if (++throttles <= this.maxThrottleRetries && !signal?.aborted) continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Current (possibly reduced) rate of each queue, for tests and metrics. */
+  rates(): Map<string, number> {
+    return new Map([...this.queues].map(([k, q]) => [k, q.rate]));
+  }
+
+  /** Calls queued or running in every queue. */
+  get backlog(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.queue.size + q.queue.pending;
+    return n;
+  }
+
+  /** Resolves when every queue is empty and idle. */
+  async onIdle(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.queue.onIdle()));
+  }
+
+  private queueFor(info: CallInfo): OperationQueue {
+    const key = `${info.service}/${info.region}/${this.account}/${info.operation}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      q = new OperationQueue(this.limits[info.service], {
+        clock: this.clock,
+        cooldownMs: this.options.cooldownMs ?? 1000,
+        maxCooldownMs: this.options.maxCooldownMs ?? 20_000,
+        random: this.options.random ?? Math.random,
+      });
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  private emit(info: CallInfo, outcome: CallOutcome, started: number, result?: unknown, error?: AwsCallError): void {
+    if (!this.options.onCall) return;
+    const meta = (result as { $metadata?: { requestId?: string; attempts?: number } } | undefined)?.$metadata;
+    this.options.onCall({
+      ...info,
+      outcome,
+      durationMs: started ? this.clock.now() - started : 0,
+      requestId: error?.requestId ?? meta?.requestId,
+      errorCode: error?.code,
+      attempts: error?.attempts ?? meta?.attempts,
+    });
+  }
+}
+
+function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+  if (a && b) return AbortSignal.any([a, b]);
+  return a ?? b;
+}
