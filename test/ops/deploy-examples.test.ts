@@ -1,0 +1,266 @@
+// Checks that the deployment examples parse and keep the promises their comments make: the
+// least-privilege IAM policy, probes on the daemon's --listen port, no overlapping runs, a
+// non-root image. These files are copied into production by operators, so a typo here is a bug.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+
+const DEPLOY = fileURLToPath(new URL('../../examples/deploy/', import.meta.url));
+
+const READ_ACTIONS = ['connect:SearchWorkspaceAssociations', 'workspaces:DescribeWorkspaceAssociations'];
+const WRITE_ACTIONS = [
+  'connect:AssociateWorkspace',
+  'connect:DisassociateWorkspace',
+  'workspaces:AssociateWorkspaceApplication',
+  'workspaces:DisassociateWorkspaceApplication',
+  'workspaces:DeployWorkspaceApplications',
+];
+
+type Obj = Record<string, any>; // parsed manifests are untyped by nature
+
+function filesUnder(dir: string, test: (name: string) => boolean): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter(test)
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+function yamlDocs(file: string): Obj[] {
+  const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+  assert.ok(Array.isArray(docs), `${file}: expected documents`);
+  for (const doc of docs) {
+    assert.deepEqual(doc.errors.map(String), [], `${file}: YAML errors`);
+    assert.deepEqual(doc.warnings.map(String), [], `${file}: YAML warnings`);
+  }
+  return docs.map((d) => d.toJS({ maxAliasCount: 100 }) as Obj).filter((d) => d !== null);
+}
+
+function manifests(file: string, kind: string): Obj[] {
+  return yamlDocs(join(DEPLOY, file)).filter((d) => d.kind === kind);
+}
+
+/** "--flag value" or "--flag=value" in an argument list. */
+function flag(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+/** Go-style durations as the tool takes them: 30s, 10m, 1h. */
+function seconds(duration: string | undefined): number {
+  const match = /^(\d+)(s|m|h)$/.exec(duration ?? '');
+  assert.ok(match, `unexpected duration ${duration}`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+}
+
+function actionsOf(statements: Obj[]): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+}
+
+describe('examples/deploy', () => {
+  const yamlFiles = filesUnder(DEPLOY, (f) => /\.ya?ml$/.test(f));
+  const jsonFiles = filesUnder(DEPLOY, (f) => f.endsWith('.json'));
+
+  it('has the YAML and JSON files the README describes', () => {
+    assert.deepEqual(
+      [...yamlFiles, ...jsonFiles].map((f) => relative(DEPLOY, f)).sort(),
+      [
+        'github-actions/reconcile.yml',
+        'iam/policy-readonly.json',
+        'iam/policy.json',
+        'kubernetes/cronjob.yaml',
+        'kubernetes/deployment.yaml',
+      ],
+    );
+  });
+
+  for (const file of yamlFiles) {
+    it(`${relative(DEPLOY, file)} parses as YAML without errors or warnings`, () => {
+      assert.ok(yamlDocs(file).length > 0);
+    });
+  }
+  for (const file of jsonFiles) {
+    it(`${relative(DEPLOY, file)} parses as JSON`, () => {
+      assert.equal(typeof JSON.parse(readFileSync(file, 'utf8')), 'object');
+    });
+  }
+
+  describe('IAM policies', () => {
+    // Read in hooks, not while mocha collects tests: a broken file fails these tests, not the run.
+    let policy: Obj;
+    let readonly: Obj;
+    before(() => {
+      policy = JSON.parse(readFileSync(join(DEPLOY, 'iam/policy.json'), 'utf8'));
+      readonly = JSON.parse(readFileSync(join(DEPLOY, 'iam/policy-readonly.json'), 'utf8'));
+    });
+
+    const cases: { reason: string; statements: () => Obj[]; want: string[] }[] = [
+      { reason: 'policy.json grants exactly the seven actions the tool calls', statements: () => policy.Statement, want: [...READ_ACTIONS, ...WRITE_ACTIONS] },
+      { reason: "policy.json's read statements hold only the read actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Read')), want: READ_ACTIONS },
+      { reason: "policy.json's write statements hold only the write actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Write')), want: WRITE_ACTIONS },
+      { reason: 'policy-readonly.json grants only the two read actions', statements: () => readonly.Statement, want: READ_ACTIONS },
+    ];
+    for (const tc of cases) {
+      it(tc.reason, () => {
+        assert.deepEqual(actionsOf(tc.statements()), [...tc.want].sort());
+      });
+    }
+
+    it('every statement allows, has no wildcard action and no bare "*" resource', () => {
+      for (const doc of [policy, readonly]) {
+        assert.equal(doc.Version, '2012-10-17');
+        for (const s of doc.Statement as Obj[]) {
+          assert.equal(s.Effect, 'Allow', s.Sid);
+          assert.ok(actionsOf([s]).every((a) => !a.includes('*')), s.Sid);
+          assert.ok(s.Resource.length > 0 && s.Resource.every((r: string) => r.startsWith('arn:aws:')), s.Sid);
+        }
+      }
+    });
+  });
+
+  describe('kubernetes/deployment.yaml', () => {
+    let deployment: Obj;
+    let pod: Obj;
+    let daemon: Obj;
+    let host: string;
+    let port: string;
+    before(() => {
+      [deployment] = manifests('kubernetes/deployment.yaml', 'Deployment');
+      pod = deployment.spec.template.spec;
+      daemon = (pod.containers as Obj[]).find((c) => c.args?.[0] === 'run') as Obj;
+      [host, port] = (flag(daemon.args, '--listen') ?? '').split(':');
+    });
+
+    /** A probe's port: a number, or the name of one of the container's ports. */
+    const probePort = (probe: Obj): number =>
+      typeof probe.httpGet.port === 'number'
+        ? probe.httpGet.port
+        : (daemon.ports as Obj[]).find((p) => p.name === probe.httpGet.port)?.containerPort;
+
+    it('runs one daemon, replaced with Recreate so two never overlap', () => {
+      assert.equal(deployment.spec.replicas, 1);
+      assert.equal(deployment.spec.strategy.type, 'Recreate');
+    });
+    it('listens on 0.0.0.0 so the kubelet and Prometheus can reach it', () => {
+      assert.equal(host, '0.0.0.0');
+      assert.match(port, /^\d+$/);
+    });
+    const probes: { reason: string; probe: string; path: string }[] = [
+      { reason: 'the liveness probe asks /healthz on the --listen port', probe: 'livenessProbe', path: '/healthz' },
+      { reason: 'the readiness probe asks /readyz on the --listen port', probe: 'readinessProbe', path: '/readyz' },
+    ];
+    for (const tc of probes) {
+      it(tc.reason, () => {
+        assert.equal(daemon[tc.probe].httpGet.path, tc.path);
+        assert.equal(probePort(daemon[tc.probe]), Number(port));
+      });
+    }
+    it('the Prometheus annotations point at the same port and /metrics', () => {
+      const annotations = deployment.spec.template.metadata.annotations as Obj;
+      assert.equal(annotations['prometheus.io/scrape'], 'true');
+      assert.equal(annotations['prometheus.io/port'], port);
+      assert.equal(annotations['prometheus.io/path'], '/metrics');
+    });
+    it('gives the drain more time than --shutdown-timeout', () => {
+      assert.ok(pod.terminationGracePeriodSeconds > seconds(flag(daemon.args, '--shutdown-timeout')));
+    });
+    it('runs every container non-root on a read-only root file system', () => {
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      for (const c of [...pod.initContainers, ...pod.containers] as Obj[]) {
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true, c.name);
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false, c.name);
+        assert.notEqual(c.securityContext.runAsUser, 0, c.name);
+      }
+    });
+    it('has a git-sync sidecar writing the volume the daemon reads, read-only', () => {
+      const sync = (pod.containers as Obj[]).find((c) => String(c.image).startsWith('registry.k8s.io/git-sync/git-sync:v4')) as Obj;
+      assert.ok(sync, 'git-sync sidecar');
+      const root = flag(sync.args, '--root') ?? '';
+      const link = flag(sync.args, '--link') ?? '';
+      assert.ok(daemon.args[1].startsWith(`${root}/${link}/`), `${daemon.args[1]} is under ${root}/${link}`);
+      const mount = (daemon.volumeMounts as Obj[]).find((m) => m.mountPath === root) as Obj;
+      assert.equal(mount.readOnly, true);
+      assert.ok((sync.volumeMounts as Obj[]).some((m) => m.name === mount.name && m.mountPath === root));
+    });
+  });
+
+  describe('kubernetes/cronjob.yaml', () => {
+    let cron: Obj;
+    let job: Obj;
+    let apply: Obj;
+    before(() => {
+      [cron] = manifests('kubernetes/cronjob.yaml', 'CronJob');
+      job = cron.spec.jobTemplate.spec;
+      apply = (job.template.spec.containers as Obj[]).find((c) => c.args?.[0] === 'apply') as Obj;
+    });
+
+    it('forbids concurrent runs', () => {
+      assert.equal(cron.spec.concurrencyPolicy, 'Forbid');
+    });
+    it('lets apply hit its own --timeout before the Job deadline kills it', () => {
+      assert.ok(job.activeDeadlineSeconds > seconds(flag(apply.args, '--timeout')));
+      assert.ok(Number.isInteger(job.backoffLimit));
+    });
+    it('clones once with git-sync --one-time before apply', () => {
+      const clone = job.template.spec.initContainers[0] as Obj;
+      assert.ok(clone.args.includes('--one-time'));
+    });
+  });
+
+  describe('Dockerfile', () => {
+    let dockerfile: string;
+    let instructions: string[];
+    before(() => {
+      dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
+      instructions = dockerfile.split('\n').filter((l) => /^[A-Z]+\s/.test(l));
+    });
+
+    it('runs as a non-root USER', () => {
+      const users = instructions.filter((l) => l.startsWith('USER '));
+      assert.ok(users.length > 0, 'a USER instruction');
+      assert.ok(!/^USER\s+(root|0)(:|\s*$)/.test(users[users.length - 1]), users[users.length - 1]);
+    });
+    it('installs production dependencies only in the runtime stage', () => {
+      const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+      assert.match(runtime, /^RUN npm ci --omit=dev --ignore-scripts/m);
+      assert.match(runtime, /^COPY --from=build \/app\/dist/m);
+    });
+    it('starts the bin entry of package.json', () => {
+      const pkg = JSON.parse(readFileSync(join(DEPLOY, '../../package.json'), 'utf8')) as Obj;
+      assert.ok(instructions.includes(`ENTRYPOINT ["node", "/app/${pkg.bin['workspace-reconciler']}"]`));
+    });
+  });
+
+  describe('systemd', () => {
+    const unit = (name: string) => readFileSync(join(DEPLOY, 'systemd', name), 'utf8');
+    const setting = (text: string, key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(text)?.[1];
+
+    it('the daemon stops later than its --shutdown-timeout', () => {
+      const text = unit('workspace-reconciler.service');
+      const execStart = text.replace(/\\\n\s*/g, ' ');
+      const shutdown = seconds(/--shutdown-timeout (\S+)/.exec(execStart)?.[1]);
+      assert.ok(Number(setting(text, 'TimeoutStopSec')) > shutdown);
+      assert.equal(setting(text, 'Type'), 'simple');
+      assert.equal(setting(text, 'Restart'), 'on-failure');
+    });
+    it('the apply timer fires every 15 minutes, persistent, randomized', () => {
+      const text = unit('workspace-reconciler-apply.timer');
+      assert.equal(setting(text, 'OnCalendar'), '*:0/15');
+      assert.equal(setting(text, 'Persistent'), 'true');
+      assert.ok(setting(text, 'RandomizedDelaySec'));
+      assert.equal(setting(unit('workspace-reconciler-apply.service'), 'Type'), 'oneshot');
+    });
+  });
+
+  it('github-actions: applies never overlap and are never cancelled half-way', () => {
+    const [workflow] = yamlDocs(join(DEPLOY, 'github-actions/reconcile.yml'));
+    assert.equal(workflow.jobs.apply.concurrency['cancel-in-progress'], false);
+    assert.ok(workflow.jobs.apply.concurrency.group);
+    assert.equal(workflow.jobs.apply.permissions['id-token'], 'write');
+  });
+});
