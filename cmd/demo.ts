@@ -14,7 +14,9 @@ import type { Sandbox } from '../src/sandbox/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cmd', 'workspace-reconciler.js');
-const examples = relative(process.cwd(), join(root, 'examples')) || '.';
+const rel = (p: string) => relative(process.cwd(), join(root, p)) || '.';
+// The desired-state folders of examples/ (examples/deploy holds deployment files, not desired state).
+const desired = [rel('examples/connect'), rel('examples/workspaces')];
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
@@ -40,7 +42,7 @@ function showState(sandbox: Sandbox): void {
   ];
   for (const [name, region, instance, ws] of connect) {
     const arns = sandbox.connectAssociations(region, instance, ws);
-    const short = arns.map((a) => a.replace(/^.*\/(agent|routing-profile)\//, (_m, k: string) => (k === 'agent' ? 'user:' : 'rp:')).slice(0, 14));
+    const short = arns.map((a) => `${a.includes('/agent/') ? 'user' : 'routing-profile'} …${a.slice(-4)}`);
     process.stdout.write(`  Connect ${name.padEnd(15)} ${String(arns.length).padStart(2)} associated  ${short.join(' ')}\n`);
   }
   const workspaces = ['ws-eng0000001', 'ws-eng0000002', 'ws-eng0000003', 'ws-cc00000001', 'ws-cc00000002', 'ws-cc00000003', 'ws-cc00000004'];
@@ -57,9 +59,9 @@ async function main(): Promise<number> {
   process.stdout.write(`The demo world: 2 Connect instances, 7 WorkSpaces, some associations already in place.\n`);
   try {
     const steps: { args: string[]; expect: number[] }[] = [
-      { args: ['validate', examples], expect: [0] },
-      { args: ['plan', examples], expect: [0] },
-      { args: ['apply', examples, '--poll-interval', '300ms'], expect: [0] },
+      { args: ['validate', ...desired], expect: [0] },
+      { args: ['plan', ...desired], expect: [0] },
+      { args: ['apply', ...desired, '--poll-interval', '300ms'], expect: [0] },
     ];
     for (const s of steps) {
       const code = await run(sandbox, s.args);
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
       }
     }
     showState(sandbox);
-    const again = await run(sandbox, ['plan', examples, '--detailed-exitcode']);
+    const again = await run(sandbox, ['plan', ...desired, '--detailed-exitcode']);
     if (again !== 0) {
       process.stderr.write(`\ndemo: the second plan still has changes (exit ${again}); expected none\n`);
       return 1;

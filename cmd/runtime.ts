@@ -43,5 +43,14 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     connect: new ConnectProvider({ clients, gate: limiter }),
     workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
   };
-  return { clients, limiter, providers, stats, close: () => clients.destroy() };
+  return {
+    clients,
+    limiter,
+    providers,
+    stats,
+    close: () => {
+      limiter.close();
+      clients.destroy();
+    },
+  };
 }

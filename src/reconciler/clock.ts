@@ -8,7 +8,10 @@ export interface Timer {
 
 export interface Clock {
   now(): number;
-  /** Run `fn` after `ms`; the timer does not keep the process alive on its own. */
+  /**
+   * Run `fn` after `ms`. The timer keeps the process alive: a pending timer is pending work (a
+   * cooldown, a poll); owners cancel theirs when they close.
+   */
   setTimer(ms: number, fn: () => void): Timer;
 }
 
@@ -16,7 +19,6 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   setTimer(ms, fn) {
     const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
     return { cancel: () => clearTimeout(t) };
   },
 };

@@ -21,7 +21,7 @@ import { classifyAwsError, RetryableError, ThrottledError } from '../providers/e
 import type { AwsCallError } from '../providers/errors.js';
 import type { CallGate, CallInfo, Service } from '../providers/types.js';
 import { systemClock, sleep } from './clock.js';
-import type { Clock } from './clock.js';
+import type { Clock, Timer } from './clock.js';
 
 export interface RateLimit {
   /** Sustained requests per second. */
@@ -78,6 +78,7 @@ class OperationQueue {
   private consecutiveThrottles = 0;
   private coolingUntil = 0;
   private nextStart = 0;
+  private resume?: Timer;
 
   constructor(
     private readonly limit: RateLimit,
@@ -116,7 +117,18 @@ class OperationQueue {
     this.coolingUntil = now + ms;
     this.nextStart = this.coolingUntil;
     this.queue.pause();
-    this.o.clock.setTimer(ms, () => this.queue.start());
+    this.resume?.cancel();
+    this.resume = this.o.clock.setTimer(ms, () => {
+      this.resume = undefined;
+      this.queue.start();
+    });
+  }
+
+  /** Cancel the cooldown timer and drop calls not yet started. */
+  close(): void {
+    this.resume?.cancel();
+    this.resume = undefined;
+    this.queue.clear();
   }
 
   get rate(): number {
@@ -192,6 +204,12 @@ export class RateLimiter implements CallGate {
     let n = 0;
     for (const q of this.queues.values()) n += q.queue.size + q.queue.pending;
     return n;
+  }
+
+  /** Stop: cancel cooldown timers and drop queued calls, so nothing keeps the process alive. */
+  close(): void {
+    for (const q of this.queues.values()) q.close();
+    this.queues.clear();
   }
 
   /** Resolves when every queue is empty and idle. */
