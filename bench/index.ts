@@ -1,20 +1,34 @@
 /**
  * `npm run bench [-- NAME…]`: runs the benchmarks and prints their figures. Not a test: numbers
- * are printed for a person to read and record in the README, never asserted.
+ * are printed for a person to read and record in the README, never asserted. Each benchmark runs
+ * in a process of its own, so its peak memory is its own.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { printPlanBench, runPlanBench } from './plan.js';
+import { printReconcileBench, runReconcileBench } from './reconcile.js';
 
 const benches: Record<string, () => Promise<void> | void> = {
   plan: () => printPlanBench(runPlanBench()),
+  reconcile: async () => printReconcileBench(await runReconcileBench()),
 };
 
-const wanted = process.argv.slice(2);
-for (const name of wanted) {
-  if (!(name in benches)) {
-    console.error(`unknown benchmark '${name}' (known: ${Object.keys(benches).join(', ')})`);
-    process.exit(1);
+const args = process.argv.slice(2);
+if (args[0] === '--child') {
+  await benches[args[1]]();
+} else {
+  for (const name of args) {
+    if (!(name in benches)) {
+      console.error(`unknown benchmark '${name}' (known: ${Object.keys(benches).join(', ')})`);
+      process.exit(1);
+    }
   }
-}
-for (const name of wanted.length ? wanted : Object.keys(benches)) {
-  await benches[name]();
+  console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  for (const name of args.length ? args : Object.keys(benches)) {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name], {
+      stdio: 'inherit',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
 }

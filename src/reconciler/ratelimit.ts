@@ -3,9 +3,13 @@
  * account and operation (DESIGN.md "Rate limits"), so one busy operation never starves another
  * and a throttled one never slows the rest.
  *
- * Steady state: p-queue's strict sliding window admits at most `burst` calls in any window of
- * `burst / rate` seconds — never more than a token bucket of that rate and burst would allow,
- * and exactly `rate` per second in the long run.
+ * Steady state: p-queue's strict sliding window admits at most b = ⌊burst / 2⌋ calls in any
+ * window of b / rate seconds: exactly `rate` per second in the long run. Half the burst is kept
+ * in reserve because AWS counts a call when it *arrives*: requests started in one window reach
+ * the server with different delays, and if a window's last calls arrive late while the next
+ * window's first arrive early, a client spending the full burst overdraws the server's bucket by
+ * rate × (spread of delays). With half in reserve, any spread up to burst / (2 × rate) is
+ * absorbed (1.25 s at Connect's 2/s, burst 5), so the steady state is never throttled.
  *
  * Throttling (an answer, not an item failure): the queue pauses for a jittered cooldown that
  * doubles with each consecutive throttle (1 s, 2 s, … ≤ 20 s), its rate is halved (enforced by
@@ -85,10 +89,11 @@ class OperationQueue {
     private readonly o: Required<Pick<RateLimiterOptions, 'clock' | 'cooldownMs' | 'maxCooldownMs' | 'random'>>,
   ) {
     this.currentRate = limit.rate;
+    const window = Math.max(1, Math.floor(limit.burst / 2));
     this.queue = new PQueue({
-      concurrency: limit.burst,
-      intervalCap: limit.burst,
-      interval: Math.max(1, Math.ceil((1000 * limit.burst) / limit.rate)),
+      concurrency: Math.max(1, Math.ceil(limit.burst)),
+      intervalCap: window,
+      interval: Math.max(1, Math.ceil((1000 * window) / limit.rate)),
       strict: true,
     });
   }
@@ -161,25 +166,32 @@ export class RateLimiter implements CallGate {
     const op = this.queueFor(info);
     const signal = anySignal(this.options.signal, callOptions.signal);
     for (let throttles = 0; ; ) {
-      let started = 0;
+      let started: number | undefined;
+      // p-queue also rejects a *running* task when its signal aborts, which would report a call in
+      // flight as failed while it goes on; so p-queue gets a signal that follows ours only while
+      // the call waits in the queue.
+      const queued = whileQueued(signal);
       try {
         const result = await op.queue.add(
           async () => {
+            queued.started();
             const wait = op.reserveStart();
             if (wait > 0) await sleep(this.clock, wait, signal);
             started = this.clock.now();
             return send();
           },
-          { signal },
+          { signal: queued.signal },
         );
         op.onSuccess();
         this.emit(info, 'success', started, result);
         return result;
       } catch (err) {
-        if (started === 0 && signal?.aborted) {
-          this.emit(info, 'aborted', this.clock.now());
+        // Our own abort is not an AWS answer, whether it stopped the call before it started or
+        // cancelled it in flight (the SDK rejects with AbortError): retryable, never terminal.
+        if (signal?.aborted && (started === undefined || err === signal.reason || (err as { name?: unknown } | null)?.name === 'AbortError')) {
+          this.emit(info, 'aborted', started ?? this.clock.now());
           throw new RetryableError(
-            { ...info, code: 'Aborted', awsMessage: 'not started: the run was interrupted' },
+            { ...info, code: 'Aborted', awsMessage: started === undefined ? 'not started: the run was interrupted' : 'cancelled in flight: the run was interrupted' },
             { cause: err },
           );
         }
@@ -232,13 +244,13 @@ export class RateLimiter implements CallGate {
     return q;
   }
 
-  private emit(info: CallInfo, outcome: CallOutcome, started: number, result?: unknown, error?: AwsCallError): void {
+  private emit(info: CallInfo, outcome: CallOutcome, started: number | undefined, result?: unknown, error?: AwsCallError): void {
     if (!this.options.onCall) return;
     const meta = (result as { $metadata?: { requestId?: string; attempts?: number } } | undefined)?.$metadata;
     this.options.onCall({
       ...info,
       outcome,
-      durationMs: started ? this.clock.now() - started : 0,
+      durationMs: started === undefined ? 0 : this.clock.now() - started,
       requestId: error?.requestId ?? meta?.requestId,
       errorCode: error?.code,
       attempts: error?.attempts ?? meta?.attempts,
@@ -249,4 +261,14 @@ export class RateLimiter implements CallGate {
 function anySignal(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
   if (a && b) return AbortSignal.any([a, b]);
   return a ?? b;
+}
+
+/** A signal that follows `signal` until `started()` is called. */
+function whileQueued(signal?: AbortSignal): { signal?: AbortSignal; started(): void } {
+  if (!signal) return { started: () => undefined };
+  const c = new AbortController();
+  const follow = () => c.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  return { signal: c.signal, started: () => signal.removeEventListener('abort', follow) };
 }

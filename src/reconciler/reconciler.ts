@@ -67,9 +67,18 @@ export interface ReconcilerOptions {
   pollIntervalMs?: number;
   /** Backoff of failed keys. Default base 1 s, max 5 min, jitter 0.5. */
   backoff?: BackoffOptions;
-  /** Keys processed at once (the rate limiter bounds AWS calls separately). Default 32. */
+  /**
+   * Keys processed at once per service (the rate limiter bounds AWS calls separately). Each
+   * service has its own pool, so a backlog in one (Connect's 2/s) never starves the other.
+   * Default 32.
+   */
   workers?: number;
-  /** Aborting stops new work; calls in flight finish. */
+  /**
+   * Aborting stops new work: no new key is started and (through the rate limiter, which shares
+   * the signal) no queued call is sent. It is deliberately not passed to the providers, so a
+   * request already on the wire completes and its answer is recorded: an interrupted run never
+   * leaves an association half-known.
+   */
   signal?: AbortSignal;
   logger?: Logger;
   random?: () => number;
@@ -78,7 +87,8 @@ export interface ReconcilerOptions {
 }
 
 export class Reconciler {
-  readonly queue: WorkQueue<string>;
+  /** One work queue per service, each with its own workers. */
+  readonly queues: Readonly<Record<Target['type'], WorkQueue<string>>>;
   readonly observer: Observer;
   private readonly states = new Map<string, TargetState>();
   private readonly clock: Clock;
@@ -91,8 +101,9 @@ export class Reconciler {
     this.clock = o.clock ?? systemClock;
     this.pollIntervalMs = o.pollIntervalMs ?? 5000;
     this.log = o.logger ?? pino({ level: 'silent' });
-    this.queue = new WorkQueue({ clock: this.clock, backoff: o.backoff, random: o.random });
-    this.observer = new Observer((t) => this.providerFor(t), o.signal);
+    const queue = () => new WorkQueue<string>({ clock: this.clock, backoff: o.backoff, random: o.random });
+    this.queues = { connect: queue(), workspaces: queue() };
+    this.observer = new Observer((t) => this.providerFor(t));
   }
 
   /**
@@ -104,8 +115,8 @@ export class Reconciler {
     let added = 0, changed = 0, removed = 0;
     for (const key of [...this.states.keys()]) {
       if (!next.has(key)) {
+        this.queueOf(this.states.get(key)!.target).remove(key);
         this.states.delete(key);
-        this.queue.remove(key);
         removed++;
       }
     }
@@ -114,13 +125,13 @@ export class Reconciler {
       if (!st) {
         this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero() });
         added++;
-        this.queue.add(t.key);
+        this.queueOf(t).add(t.key);
       } else if (!sameDesired(st.target, t)) {
         st.target = t;
         st.terminal.clear();
         st.status = 'pending';
         changed++;
-        this.queue.add(t.key);
+        this.queueOf(t).add(t.key);
       } else {
         st.target = t;
       }
@@ -137,18 +148,19 @@ export class Reconciler {
       st.minSeq = mark;
       st.terminal.clear();
       if (st.status === 'converged' || st.status === 'failed') st.status = 'pending';
-      this.queue.add(st.target.key);
+      this.queueOf(st.target).add(st.target.key);
     }
   }
 
   start(): void {
     const n = this.o.workers ?? 32;
-    for (let i = 0; i < n; i++) this.workers.push(this.work());
+    if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected \`workers\` to be an integer >= 1, got ${n}`);
+    for (const q of Object.values(this.queues)) for (let i = 0; i < n; i++) this.workers.push(this.work(q));
   }
 
   /** Stop handing out keys; resolves when every worker finished its current key. */
   async stop(): Promise<void> {
-    this.queue.shutDown();
+    for (const q of Object.values(this.queues)) q.shutDown();
     await Promise.all(this.workers);
     this.workers = [];
     this.notifyIfSettled(true);
@@ -156,7 +168,7 @@ export class Reconciler {
 
   /** True when every target is converged or failed terminally and nothing is queued or running. */
   isSettled(): boolean {
-    if (this.queue.activeCount > 0 || this.queue.length > 0) return false;
+    for (const q of Object.values(this.queues)) if (q.activeCount > 0 || q.length > 0) return false;
     for (const st of this.states.values()) if (st.status !== 'converged' && st.status !== 'failed') return false;
     return true;
   }
@@ -170,9 +182,9 @@ export class Reconciler {
     return this.states.values();
   }
 
-  private async work(): Promise<void> {
+  private async work(queue: WorkQueue<string>): Promise<void> {
     for (;;) {
-      const key = await this.queue.get();
+      const key = await queue.get();
       if (key === undefined) return;
       const started = this.clock.now();
       const st = this.states.get(key);
@@ -184,9 +196,9 @@ export class Reconciler {
         error = true;
         this.log.error({ target: key, err }, 'reconcile failed unexpectedly');
         if (st) st.status = 'retrying';
-        this.queue.addRateLimited(key);
+        queue.addRateLimited(key);
       } finally {
-        this.queue.done(key);
+        queue.done(key);
         if (st) this.o.onPass?.({ key, type: st.target.type, status: st.status, durationMs: this.clock.now() - started, error });
         this.notifyIfSettled();
       }
@@ -196,6 +208,7 @@ export class Reconciler {
   private async reconcile(st: TargetState): Promise<void> {
     const target = st.target;
     const key = target.key;
+    const queue = this.queueOf(target);
     if (this.o.signal?.aborted) return;
     const outcome = await this.observer.observe(target, st.minSeq);
     // Level-based: whatever this pass concludes, the next pass of this key must see AWS as it is
@@ -210,7 +223,7 @@ export class Reconciler {
       } else {
         st.retrying = [f];
         st.status = 'retrying';
-        const delay = this.queue.addRateLimited(key);
+        const delay = queue.addRateLimited(key);
         this.log.info({ target: key, code: f.code, retryInMs: delay }, 'observation failed, will retry');
       }
       return;
@@ -227,10 +240,10 @@ export class Reconciler {
       st.retrying = [];
       if (tp.type === 'workspaces' && tp.wait.length > 0) {
         st.status = 'waiting';
-        this.queue.addAfter(key, this.pollIntervalMs);
+        queue.addAfter(key, this.pollIntervalMs);
       } else {
         st.status = st.terminal.size > 0 ? 'failed' : 'converged';
-        this.queue.forget(key);
+        queue.forget(key);
       }
       return;
     }
@@ -242,18 +255,18 @@ export class Reconciler {
     st.retrying = retrying;
     if (retrying.length > 0) {
       st.status = 'retrying';
-      const delay = this.queue.addRateLimited(key);
+      const delay = queue.addRateLimited(key);
       this.log.info({ target: key, failures: retrying.length, retryInMs: delay }, 'retryable failures, will retry');
     } else if (tp.type === 'workspaces') {
       st.status = 'waiting';
-      if (tp.retry.length > 0) this.queue.addRateLimited(key); // Force redeploys back off
+      if (tp.retry.length > 0) queue.addRateLimited(key); // Force redeploys back off
       else {
-        this.queue.forget(key);
-        this.queue.addAfter(key, this.pollIntervalMs);
+        queue.forget(key);
+        queue.addAfter(key, this.pollIntervalMs);
       }
     } else {
       st.status = st.terminal.size > 0 ? 'failed' : 'converged';
-      this.queue.forget(key);
+      queue.forget(key);
     }
   }
 
@@ -262,7 +275,7 @@ export class Reconciler {
     const run = async (action: Action, operation: string, items: string[]): Promise<void> => {
       let result: ActionResult;
       try {
-        result = await this.providerFor(st.target).execute(action, this.o.signal);
+        result = await this.providerFor(st.target).execute(action);
       } catch (err) {
         if (!(err instanceof AwsCallError)) throw err;
         for (const item of items) {
@@ -322,6 +335,10 @@ export class Reconciler {
       deploy: tp.deploy && keep(tp.target.workspaceId) ? tp.deploy : null,
     };
     return w;
+  }
+
+  private queueOf(t: Target): WorkQueue<string> {
+    return this.queues[t.type];
   }
 
   private providerFor(t: Target): Provider {

@@ -1,0 +1,232 @@
+/**
+ * Reconcile benchmark: 200 Connect workspaces × 500 ARNs and 2,000 WorkSpaces × 3 applications,
+ * starting from nothing associated, against the sandbox (in a child process) with its quotas
+ * scaled ×100 (Connect 200/s burst 500, WorkSpaces 500/s burst 1000 per operation) and the
+ * reconciler's limits set to the same. Prints API calls vs the minimum, wall time vs the
+ * rate-limit bound, throttled answers and peak memory, then the same for a naive script (one
+ * call per item, sequential, SDK defaults) on a slice of the fleet.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AssociateWorkspaceCommand, ConnectClient } from '@aws-sdk/client-connect';
+import { AssociateWorkspaceApplicationCommand, DeployWorkspaceApplicationsCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
+import { connectKey, workspaceKey } from '../src/config/types.js';
+import type { SourceLocation, Target } from '../src/config/types.js';
+import { ClientFactory } from '../src/providers/clients.js';
+import { createProviders } from '../src/providers/index.js';
+import { RateLimiter } from '../src/reconciler/ratelimit.js';
+import { Reconciler } from '../src/reconciler/reconciler.js';
+import { fleetIds } from '../src/sandbox/fleet.js';
+import type { FleetOptions } from '../src/sandbox/index.js';
+
+const SCALE = 100;
+const CONNECT = { rate: 2 * SCALE, burst: 5 * SCALE };
+const WORKSPACES = { rate: 5 * SCALE, burst: 10 * SCALE };
+const REGION = 'us-east-1';
+const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
+
+export interface ReconcileBenchOptions {
+  connectWorkspaces: number;
+  arnsPerWorkspace: number;
+  workspaces: number;
+  appsPerWorkspace: number;
+  /** Fraction of the fleet the naive script runs on (it is slow by design). */
+  naiveSlice: number;
+}
+
+export const DEFAULT_RECONCILE_BENCH: ReconcileBenchOptions = {
+  connectWorkspaces: 200,
+  arnsPerWorkspace: 500,
+  workspaces: 2000,
+  appsPerWorkspace: 3,
+  naiveSlice: 0.02,
+};
+
+interface SandboxStats {
+  total: number;
+  throttled: number;
+  byOperation: Record<string, number>;
+}
+
+class SandboxChild {
+  private lines: AsyncIterator<string>;
+  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, null>, readonly endpoint: string, lines: AsyncIterator<string>) {
+    this.lines = lines;
+  }
+
+  static async start(fleet: FleetOptions, stepDelayMs: number): Promise<SandboxChild> {
+    const script = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-child.js');
+    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: SCALE, stepDelayMs })], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const first = await lines.next();
+    if (first.done) throw new Error('the sandbox child exited before listening');
+    return new SandboxChild(child, (JSON.parse(first.value) as { endpoint: string }).endpoint, lines);
+  }
+
+  async stats(): Promise<SandboxStats> {
+    this.child.stdin.write('stats\n');
+    const line = await this.lines.next();
+    return JSON.parse(line.value as string) as SandboxStats;
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.stdin.write('exit\n');
+    await exited;
+  }
+}
+
+function fleetFor(o: ReconcileBenchOptions, connectWorkspaces: number, workspaces: number): FleetOptions {
+  // Nothing associated at the start: every association is work for the reconciler.
+  return {
+    connectWorkspaces,
+    arnsPerWorkspace: 0,
+    users: o.arnsPerWorkspace,
+    routingProfiles: 1,
+    workspaces,
+    appsPerWorkspace: 0,
+    applications: o.appsPerWorkspace,
+  };
+}
+
+function desiredTargets(o: ReconcileBenchOptions): Target[] {
+  const loc: SourceLocation = { file: 'bench', line: 1, col: 1 };
+  const arns = Array.from({ length: o.arnsPerWorkspace }, (_, i) => fleetIds.userArn(i));
+  const apps = Array.from({ length: o.appsPerWorkspace }, (_, i) => fleetIds.applicationId(i));
+  const targets: Target[] = [];
+  for (let w = 0; w < o.connectWorkspaces; w++) {
+    const workspaceId = fleetIds.connectWorkspaceId(w);
+    targets.push({
+      type: 'connect', key: connectKey(REGION, fleetIds.instanceId, workspaceId), region: REGION,
+      instanceId: fleetIds.instanceId, workspaceId, desired: new Map(arns.map((a) => [a, loc])), prune: false, documents: [],
+    });
+  }
+  for (let w = 0; w < o.workspaces; w++) {
+    const workspaceId = fleetIds.workspaceId(w);
+    targets.push({
+      type: 'workspaces', key: workspaceKey(REGION, workspaceId), region: REGION, workspaceId,
+      desired: new Map(apps.map((a) => [a, loc])), prune: false, documents: [],
+    });
+  }
+  return targets;
+}
+
+export interface ReconcileBenchResult {
+  calls: number;
+  minimum: number;
+  wallMs: number;
+  boundMs: number;
+  throttled: number;
+  peakRssMiB: number;
+  byOperation: Record<string, number>;
+  converged: boolean;
+  naive: { items: number; calls: number; wallMs: number; throttled: number; slice: number };
+}
+
+export async function runReconcileBench(o: ReconcileBenchOptions = DEFAULT_RECONCILE_BENCH): Promise<ReconcileBenchResult> {
+  const stepDelayMs = 100;
+  const sandbox = await SandboxChild.start(fleetFor(o, o.connectWorkspaces, o.workspaces), stepDelayMs);
+  const clients = new ClientFactory({ overrides: { endpoint: sandbox.endpoint, credentials } });
+  const limiter = new RateLimiter({ limits: { connect: CONNECT, workspaces: WORKSPACES } });
+  const reconciler = new Reconciler({
+    providers: createProviders({ clients, gate: limiter }),
+    // One poll after a deploy sees it finished: the sandbox needs 2 steps of 100 ms.
+    pollIntervalMs: 3 * stepDelayMs,
+    workers: 128,
+  });
+  const targets = desiredTargets(o);
+  const started = process.hrtime.bigint();
+  reconciler.setTargets(targets);
+  reconciler.start();
+  await reconciler.whenSettled();
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  await reconciler.stop();
+  const converged = [...reconciler.targetStates()].every((s) => s.status === 'converged');
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const stats = await sandbox.stats();
+  limiter.close();
+  clients.destroy();
+  await sandbox.stop();
+
+  // The fewest calls that can do this: one scan page (nothing associated yet), ⌈500/25⌉ batches
+  // per Connect workspace; per WorkSpace one observation, one associate per application, one
+  // deploy, and one more observation to see the deployment finish.
+  const batches = Math.ceil(o.arnsPerWorkspace / 25);
+  const minByOp: Record<string, number> = {
+    SearchWorkspaceAssociations: 1,
+    AssociateWorkspace: o.connectWorkspaces * batches,
+    DescribeWorkspaceAssociations: 2 * o.workspaces,
+    AssociateWorkspaceApplication: o.workspaces * o.appsPerWorkspace,
+    DeployWorkspaceApplications: o.workspaces,
+  };
+  const minimum = Object.values(minByOp).reduce((a, b) => a + b, 0);
+  // The rate-limit bound: every operation has its own quota and runs in parallel, so the run can
+  // be no faster than its slowest operation: (calls − burst) / rate.
+  const boundMs = Math.max(
+    ...Object.entries(minByOp).map(([op, n]) => {
+      const l = op === 'SearchWorkspaceAssociations' || op === 'AssociateWorkspace' ? CONNECT : WORKSPACES;
+      return (Math.max(0, n - l.burst) / l.rate) * 1000;
+    }),
+  );
+
+  const naive = await runNaive(o);
+  return { calls: stats.total, minimum, wallMs, boundMs, throttled: stats.throttled, peakRssMiB, byOperation: stats.byOperation, converged, naive };
+}
+
+/** What a user would write by hand: one call per item, in sequence, the SDK's default retries. */
+async function runNaive(o: ReconcileBenchOptions): Promise<ReconcileBenchResult['naive']> {
+  const cw = Math.max(1, Math.round(o.connectWorkspaces * o.naiveSlice));
+  const ws = Math.max(1, Math.round(o.workspaces * o.naiveSlice));
+  const sandbox = await SandboxChild.start(fleetFor(o, cw, ws), 100);
+  const connect = new ConnectClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
+  const workspaces = new WorkSpacesClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
+  const started = process.hrtime.bigint();
+  let items = 0;
+  for (let w = 0; w < cw; w++) {
+    for (let i = 0; i < o.arnsPerWorkspace; i++) {
+      await connect.send(new AssociateWorkspaceCommand({ InstanceId: fleetIds.instanceId, WorkspaceId: fleetIds.connectWorkspaceId(w), ResourceArns: [fleetIds.userArn(i)] })).catch(() => undefined);
+      items++;
+    }
+  }
+  for (let w = 0; w < ws; w++) {
+    for (let a = 0; a < o.appsPerWorkspace; a++) {
+      await workspaces.send(new AssociateWorkspaceApplicationCommand({ WorkspaceId: fleetIds.workspaceId(w), ApplicationId: fleetIds.applicationId(a) })).catch(() => undefined);
+      items++;
+    }
+    await workspaces.send(new DeployWorkspaceApplicationsCommand({ WorkspaceId: fleetIds.workspaceId(w) })).catch(() => undefined);
+  }
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const stats = await sandbox.stats();
+  connect.destroy();
+  workspaces.destroy();
+  await sandbox.stop();
+  return { items, calls: stats.total, wallMs, throttled: stats.throttled, slice: o.naiveSlice };
+}
+
+export function printReconcileBench(r: ReconcileBenchResult, o: ReconcileBenchOptions = DEFAULT_RECONCILE_BENCH): void {
+  const pct = (a: number, b: number) => ((100 * a) / Math.max(1, b)).toFixed(2);
+  console.log(
+    'reconcile: %d Connect workspaces × %d ARNs + %d WorkSpaces × %d applications, sandbox quotas ×%d',
+    o.connectWorkspaces, o.arnsPerWorkspace, o.workspaces, o.appsPerWorkspace, SCALE,
+  );
+  console.log('  converged        %s', r.converged ? 'yes' : 'NO');
+  console.log('  API calls        %d / minimum %d = %s  (target ≤ 1.05)', r.calls, r.minimum, (r.calls / r.minimum).toFixed(3));
+  console.log('  wall time        %s s / rate-limit bound %s s = %s  (target ≤ 1.15)', (r.wallMs / 1000).toFixed(1), (r.boundMs / 1000).toFixed(1), (r.wallMs / r.boundMs).toFixed(3));
+  console.log('  throttled        %d = %s %% of calls  (target < 1 %%)', r.throttled, pct(r.throttled, r.calls));
+  console.log('  peak RSS         %s MiB (reconciler process; the sandbox runs in its own)', r.peakRssMiB.toFixed(0));
+  console.log('  calls by operation %s', JSON.stringify(r.byOperation));
+  const n = r.naive;
+  const scale = 1 / n.slice;
+  console.log('naive script (one call per item, sequential, SDK defaults) on %s %% of the fleet:', (n.slice * 100).toFixed(0));
+  console.log('  %d items: %d calls in %s s, %d throttled (%s %%)', n.items, n.calls, (n.wallMs / 1000).toFixed(1), n.throttled, pct(n.throttled, n.calls));
+  console.log(
+    '  scaled to the whole fleet: ~%d calls (%s× the reconciler), ~%s s (%s× the reconciler)',
+    Math.round(n.calls * scale), ((n.calls * scale) / r.calls).toFixed(1), ((n.wallMs * scale) / 1000).toFixed(0), ((n.wallMs * scale) / r.wallMs).toFixed(1),
+  );
+}

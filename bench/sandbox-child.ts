@@ -1,0 +1,31 @@
+/**
+ * The sandbox for benchmarks, in its own process so its CPU and memory do not count against the
+ * reconciler's. argv[2] is JSON: { fleet: FleetOptions, quotaScale, stepDelayMs }. Prints one
+ * JSON line {endpoint} when listening; on stdin "stats" prints the call counts; "exit" stops.
+ */
+import { createInterface } from 'node:readline';
+import { buildFleetSeed, startSandbox } from '../src/sandbox/index.js';
+import type { FleetOptions } from '../src/sandbox/index.js';
+
+const o = JSON.parse(process.argv[2] ?? '{}') as { fleet: FleetOptions; quotaScale: number; stepDelayMs: number };
+const counts = { total: 0, throttled: 0, byOperation: {} as Record<string, number> };
+const sandbox = await startSandbox({
+  seed: buildFleetSeed(o.fleet),
+  quotas: { scale: o.quotaScale },
+  stepDelayMs: o.stepDelayMs,
+  callLogLimit: 1,
+  onCall: (c) => {
+    counts.total++;
+    if (c.throttled) counts.throttled++;
+    counts.byOperation[c.operation] = (counts.byOperation[c.operation] ?? 0) + 1;
+  },
+});
+process.stdout.write(JSON.stringify({ endpoint: sandbox.endpoint }) + '\n');
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'stats') process.stdout.write(JSON.stringify(counts) + '\n');
+  if (line === 'reset') Object.assign(counts, { total: 0, throttled: 0, byOperation: {} });
+  if (line === 'exit') break;
+}
+await sandbox.close();
+// stdin stays open (its stream is still referenced): leave explicitly.
+process.exit(0);
