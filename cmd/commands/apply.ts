@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { plan } from '../../src/reconciler/plan.js';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
 import { createLogger } from '../../src/log.js';
+import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
+import type { Lock } from '../../src/ops/lock.js';
 import { addAwsOptions, addCommonOptions, limitsOf, parseDuration } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, count, loadOrFail } from '../desired.js';
@@ -37,6 +39,17 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const { state } = await loadOrFail({ paths, region: o.region });
   const targets = checkTargets(state, o.allowEmpty);
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
+  // Cron safety: two applies of the same desired state never overlap.
+  let lock: Lock;
+  try {
+    lock = await acquireLock({ key: lockKeyFor(paths), paths });
+  } catch (err) {
+    if (err instanceof LockError) throw new CommandError(err.message);
+    throw err;
+  }
+  if (lock.staleFrom) log.warn({ pid: lock.staleFrom.pid }, 'took over a stale apply lock');
+  const releaseOnExit = () => lock.releaseSync();
+  process.once('exit', releaseOnExit);
   const abort = new AbortController();
   // Every queued AWS call listens on this one signal (to be dropped if we are interrupted).
   setMaxListeners(0, abort.signal);
@@ -96,6 +109,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     progress.stop();
     stopSignals();
     rt.close();
+    await lock.release();
+    process.off('exit', releaseOnExit);
   }
 }
 
