@@ -64,7 +64,17 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
   try {
     // Guard before any mutating call: observe (the reconciler reuses these scans) and count removals.
-    const { observed } = await observeAll(reconciler.observer, targets);
+    const { observed, errors } = await observeAll(reconciler.observer, targets);
+    // A prune target the guard could not observe would be observed again, and pruned, by the
+    // reconciler without ever being counted against --max-prune: refuse instead.
+    const unchecked = errors.filter((e) => e.target.prune);
+    if (unchecked.length > 0) {
+      const first = unchecked[0];
+      throw new CommandError(
+        `refusing to apply: cannot check --max-prune, ${count(unchecked.length, 'target')} with prune: true could not be observed ` +
+          `(first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.`,
+      );
+    }
     const guard = plan(targets.filter((t) => observed.has(t.key)), observed);
     if (guard.summary.disassociate > o.maxPrune) {
       throw new CommandError(
@@ -72,7 +82,10 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
           `check the desired state with 'plan', then raise --max-prune if the removals are intended. Nothing was changed.`,
       );
     }
-    if (o.output === 'text') process.stderr.write(`Plan: ${summaryText(guard.summary)}.\n`);
+    if (o.output === 'text') {
+      const pending = errors.length ? ` (${count(errors.length, 'target')} not observed yet: retried during the run)` : '';
+      process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
+    }
     log.info({ targets: targets.length, ...guard.summary }, 'apply started');
 
     reconciler.setTargets(targets);

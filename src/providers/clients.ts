@@ -31,7 +31,7 @@ export class ReconcilerRetryStrategy extends ConfiguredRetryStrategy {
 }
 
 export interface ClientFactoryOptions {
-  /** Attempts per call for transient errors, the first included. Default 3 (the SDK's). */
+  /** Attempts per call for transient errors, the first included. Default AWS_MAX_ATTEMPTS, else 3 (the SDK's). */
   maxAttempts?: number;
   /** Backoff before retry n (1-based) of a transient error, ms. Default: full jitter up to 50 ms × 2^n (the SDK's base). */
   transientBackoffMs?: (attempt: number) => number;
@@ -43,8 +43,13 @@ export class ClientFactory {
   private readonly connectClients = new Map<string, ConnectClient>();
   private readonly workspacesClients = new Map<string, WorkSpacesClient>();
 
-  constructor(private readonly options: ClientFactoryOptions = {}) {
-    const n = options.maxAttempts ?? 3;
+  private readonly options: ClientFactoryOptions;
+
+  constructor(options: ClientFactoryOptions = {}) {
+    // The SDK's own AWS_MAX_ATTEMPTS is honoured, as a user of any AWS tool would expect.
+    const fromEnv = process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : undefined;
+    this.options = { ...options, maxAttempts: options.maxAttempts ?? fromEnv };
+    const n = this.options.maxAttempts ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected \`maxAttempts\` to be an integer >= 1, got ${n}`);
   }
 

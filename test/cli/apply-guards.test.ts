@@ -1,0 +1,106 @@
+/** `apply`'s guards: refusals exit 1 with nothing changed (empty desired state, --max-prune, invalid files, the overlap lock). */
+import assert from 'node:assert/strict';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import {
+  assertNoStackTrace, cliEnv, literal, EXAMPLES, FAST, isMutating, mutatingCalls, parseJson, removeDir, runCli, startCli, tempDir, waitFor,
+} from './helpers.js';
+
+describe('cli: apply guards', () => {
+  let sb: Sandbox | undefined;
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+    await removeDir(dir);
+  });
+  async function world(stepDelayMs = 20): Promise<Sandbox> {
+    sb = await startSandbox({ stepDelayMs, quotas: false });
+    return sb;
+  }
+  const env = () => cliEnv(dir as string, sb);
+
+  it('an empty directory: exit 1 without --allow-empty, exit 0 (converged, no call) with it', async () => {
+    const sandbox = await world();
+    const empty = join(dir as string, 'empty');
+    await mkdir(empty);
+    const refused = await runCli(['apply', empty, ...FAST], { env: env() });
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr, 'error: the desired state has no documents (0 files read); refusing to run without --allow-empty\n');
+    assert.equal(refused.stdout, '');
+
+    const allowed = await runCli(['apply', empty, ...FAST, '--allow-empty', '--output', 'json'], { env: env() });
+    assert.equal(allowed.code, 0, allowed.stderr);
+    const report = parseJson(allowed.stdout);
+    assert.equal(report.converged, true);
+    assert.deepEqual(report.targets, []);
+    assert.equal(sandbox.calls.length, 0);
+  });
+
+  it('--max-prune 0 against a plan that removes 2: exit 1, and not one mutating call reached AWS', async () => {
+    const sandbox = await world();
+    const r = await runCli(['apply', ...EXAMPLES, ...FAST, '--max-prune', '0'], { env: env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /^error: refusing to apply: the plan removes 2 associations, more than --max-prune 0; .* Nothing was changed\.$/m);
+    assert.equal(r.stdout, '');
+    assertNoStackTrace(r.stderr);
+    assert.ok(sandbox.calls.length > 0, 'apply observes before it refuses');
+    assert.deepEqual(mutatingCalls(sandbox.calls), []);
+
+    // --max-prune 2 lets the same plan through.
+    const ok = await runCli(['apply', ...EXAMPLES, ...FAST, '--max-prune', '2'], { env: env() });
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  });
+
+  it('--max-prune cannot be checked because a prune target is not observable: exit 1, nothing changed', async () => {
+    // The guard's one scan fails all 3 SDK attempts; the reconciler's next scan would succeed and
+    // then remove agent20 though --max-prune is 0, unless apply refuses.
+    const sandbox = await world();
+    sandbox.setFaults({ scriptedErrors: [{ operation: 'SearchWorkspaceAssociations', code: 'InternalServiceException', times: 3 }] });
+    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', ...FAST, '--max-prune', '0'], { env: env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /^error: refusing to apply: cannot check --max-prune, 1 target with prune: true could not be observed \(first: connect\/us-east-1\/.*: SearchWorkspaceAssociations: InternalServiceException: .*\)\. Nothing was changed\.$/m,
+    );
+    assertNoStackTrace(r.stderr);
+    assert.deepEqual(mutatingCalls(sandbox.calls), []);
+  });
+
+  it('an invalid desired state: exit 1 with FILE:LINE:COL, and no AWS call at all', async () => {
+    const sandbox = await world();
+    const file = join(dir as string, 'typo.yaml');
+    await writeFile(file, 'apiVersion: workspace-reconciler/v1\nkind: ConnectWorkspaceAssociations\nmetadata:\n  name: typo\nspec:\n  region: us-east-1\n  instanceId: x\n  workspaceId: y\n  resourceArns: []\n  prunne: true\n');
+    const r = await runCli(['apply', file, ...FAST], { env: env() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, new RegExp(`^${literal(file)}:10:3: .*unknown field 'prunne'`, 'm'));
+    assert.match(r.stderr, /^error: desired state is invalid: 1 error; nothing was sent to AWS$/m);
+    assertNoStackTrace(r.stderr);
+    assert.equal(sandbox.calls.length, 0);
+  });
+
+  it('the overlap lock: a second apply on the same paths exits 1 while the first runs; SIGINT stops the first', async () => {
+    // Deployments take a minute, so the first apply is still waiting on them when the second starts.
+    const sandbox = await world(60_000);
+    const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--timeout', '20s'], { env: env() });
+    await waitFor('the first apply to change something', () => sandbox.calls.some(isMutating));
+
+    const second = await runCli(['apply', ...EXAMPLES, ...FAST], { env: env() });
+    assert.equal(second.code, 1, second.stdout + second.stderr);
+    assert.match(second.stderr, new RegExp(`^error: another apply is running on this desired state \\(pid ${first.child.pid}, started .*; lock file ${literal(dir as string)}/workspace-reconciler-[0-9a-f]{16}\\.lock\\)$`, 'm'));
+    assert.equal(second.stdout, '');
+    assert.equal(first.child.exitCode, null, 'the first apply is still running');
+
+    first.child.kill('SIGINT');
+    const r = await first.done;
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^Apply interrupted after /m);
+    assertNoStackTrace(r.stderr);
+    // The lock is released on the way out.
+    assert.deepEqual((await readdir(dir as string)).filter((f) => f.includes('.lock')), []);
+  });
+});

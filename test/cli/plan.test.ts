@@ -1,0 +1,114 @@
+/** `plan` against the demo sandbox: text and JSON, read-only, --detailed-exitcode, failures to reach AWS. */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { agentArn, profileArn } from './demo-world.js';
+import {
+  assertNoStackTrace, cliEnv, closedPort, EXAMPLES, FAST, mutatingCalls, parseJson, removeDir, runCli, tempDir,
+} from './helpers.js';
+
+const SUMMARY = 'Plan: 40 to associate, 2 to disassociate, 7 deployments, 0 in flight, 0 to retry, 0 failing.';
+
+describe('cli: plan', () => {
+  let sb: Sandbox | undefined;
+  let dir: string | undefined;
+  beforeEach(async () => {
+    // No sandbox quotas: several runs back to back would otherwise wait on the emulated 2/s buckets.
+    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await sb?.close();
+    await removeDir(dir);
+  });
+  const sandbox = () => sb as Sandbox;
+  const env = (extra?: Record<string, string | undefined>) => cliEnv(dir as string, sb, extra);
+
+  it('prints every change as +/- lines and the summary, and makes no mutating call', async () => {
+    const r = await runCli(['plan', ...EXAMPLES], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const lines = r.stdout.split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('  + ')).length, 40);
+    assert.deepEqual(lines.filter((l) => l.startsWith('  - ')), [`  - ${agentArn(20)}`, '  - wsa-zoom000001']);
+    assert.equal(lines.filter((l) => l === '  ~ deploy').length, 7);
+    assert.ok(lines.includes(`  + ${profileArn(2)}`));
+    assert.match(r.stdout, /^Connect workspace 5f4e3d2c-aaaa-bbbb-cccc-444455556666 .* ← supervisors \[prune\]$/m);
+    assert.match(r.stdout, /^WorkSpace ws-cc00000001 \(us-east-1\) ← call-center-desktops \[prune\]$/m);
+    assert.equal(lines.at(-2), SUMMARY);
+    // Read-only: one scan per Connect instance and one describe per WorkSpace, nothing else.
+    assert.deepEqual(mutatingCalls(sandbox().calls), []);
+    assert.deepEqual([...new Set(sandbox().calls.map((c) => c.operation))].sort(), ['DescribeWorkspaceAssociations', 'SearchWorkspaceAssociations']);
+  });
+
+  it('--output json: summary numbers, targets[] and the prune guard, as one JSON document', async () => {
+    const r = await runCli(['plan', ...EXAMPLES, '--output', 'json'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    const out = parseJson(r.stdout);
+    assert.deepEqual(out.summary, { associate: 40, disassociate: 2, deploy: 7, wait: 0, retry: 0, failed: 0 });
+    assert.equal(out.changes, true);
+    assert.deepEqual(out.prune, { count: 2, max: 100, exceeded: false });
+    assert.equal(out.targets.length, 11);
+    const supervisors = out.targets.find((t: { documents: { name: string }[] }) => t.documents[0].name === 'supervisors');
+    assert.equal(supervisors.type, 'connect');
+    assert.equal(supervisors.prune, true);
+    assert.deepEqual(supervisors.disassociate, [agentArn(20)]);
+    assert.deepEqual(supervisors.associate, [agentArn(16), agentArn(17), agentArn(18)]);
+    const cc1 = out.targets.find((t: { key: string }) => t.key === 'workspaces/us-east-1/ws-cc00000001');
+    assert.deepEqual([cc1.associate, cc1.disassociate, cc1.deploy], [['wsa-chrome0001', 'wsa-office0001'], ['wsa-zoom000001'], { force: false }]);
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(mutatingCalls(sandbox().calls), []);
+  });
+
+  it('--max-prune below the removals: warns that apply will refuse (text and JSON), still exit 0', async () => {
+    const r = await runCli(['plan', ...EXAMPLES, '--max-prune', '1'], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^WARNING: this plan removes 2 associations, more than --max-prune 1; apply will refuse it\.$/m);
+    const j = await runCli(['plan', ...EXAMPLES, '--max-prune', '1', '--output', 'json'], { env: env() });
+    assert.deepEqual(parseJson(j.stdout).prune, { count: 2, max: 1, exceeded: true });
+  });
+
+  it('--detailed-exitcode: 2 while there are changes, 0 once apply has converged', async () => {
+    const before = await runCli(['plan', ...EXAMPLES, '--detailed-exitcode'], { env: env() });
+    assert.equal(before.code, 2, before.stderr);
+    const apply = await runCli(['apply', ...EXAMPLES, ...FAST], { env: env() });
+    assert.equal(apply.code, 0, apply.stdout + apply.stderr);
+    sandbox().resetCalls();
+    const after = await runCli(['plan', ...EXAMPLES, '--detailed-exitcode'], { env: env() });
+    assert.equal(after.code, 0, after.stdout + after.stderr);
+    assert.match(after.stdout, /^Plan: 0 to associate, 0 to disassociate, 0 deployments, 0 in flight, 0 to retry, 0 failing; 11 targets unchanged\.$/m);
+    assert.deepEqual(mutatingCalls(sandbox().calls), []);
+  });
+
+  it('an unreachable endpoint: exit 1 quickly, every target named, no stack trace', async () => {
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const r = await runCli(['plan', ...EXAMPLES], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
+    assert.equal(r.code, 1);
+    assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
+    assert.equal(r.stdout.match(/^ {2}! cannot observe: ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+$/gm)?.length, 11, r.stdout);
+    assert.match(r.stdout, /^11 targets could not be observed\.$/m);
+    assertNoStackTrace(r.stderr);
+
+    const j = await runCli(['plan', ...EXAMPLES, '--output', 'json'], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
+    assert.equal(j.code, 1);
+    const errors = parseJson(j.stdout).errors as { target: string; code: string; terminal: boolean }[];
+    assert.equal(errors.length, 11);
+    assert.ok(errors.every((e) => e.code === 'ECONNREFUSED' && e.terminal === false), JSON.stringify(errors));
+  });
+
+  it('a target without a region: exit 1 naming the document, before any AWS call', async () => {
+    const file = join(dir as string, 'no-region.yaml');
+    await writeFile(file, 'apiVersion: workspace-reconciler/v1\nkind: WorkSpaceApplications\nmetadata:\n  name: no-region\nspec:\n  workspaceIds: [ws-eng0000001]\n  applicationIds: [wsa-slack00001]\n');
+    // HOME is an empty directory (cliEnv), so no profile supplies a region either.
+    const r = await runCli(['plan', file], { env: env({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }) });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `error: 1 target without a region (first: WorkSpaceApplications 'no-region' at ${file}:4:9): set spec.region, --region, or AWS_REGION\n`);
+    assert.equal(r.stdout, '');
+    assert.equal(sandbox().calls.length, 0);
+
+    const withRegion = await runCli(['plan', file, '--region', 'us-east-1'], { env: env({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }) });
+    assert.equal(withRegion.code, 0, withRegion.stderr);
+    assert.match(withRegion.stdout, /^ {2}\+ wsa-slack00001$/m);
+  });
+});
