@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { InputPathError, LoadOptionsError } from '../src/config/index.js';
 import { applyCommand } from './commands/apply.js';
 import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 import { CommandError, EXIT_ERROR, UsageError } from './errors.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [validateCommand(), planCommand(), applyCommand(), sandboxCommand()]) {
+  for (const cmd of [validateCommand(), planCommand(), applyCommand(), runCommand(), sandboxCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -1,0 +1,283 @@
+/**
+ * The daemon: one long-lived Reconciler fed by reloads of the desired state.
+ *
+ * Reloads happen at start, on a change to the files (debounced), on SIGHUP and on every resync
+ * (every `intervalMs`, jittered, which also re-observes every target). A reload is enforced
+ * only when it is safe to:
+ *
+ *   the new desired state                        │ what the daemon does
+ *   ─────────────────────────────────────────────┼───────────────────────────────────────────────
+ *   invalid (any problem in any file)            │ reports it, keeps enforcing the last valid one
+ *   no documents (and no --allow-empty)          │ refused, keeps the last valid one
+ *   a file of the last valid state is gone       │ waits: enforced only if the next reload (a
+ *                                                │ moment later) still lacks it — a checkout in
+ *                                                │ progress never prunes anything
+ *   would remove more than --max-prune           │ refused, keeps the last valid one
+ *   otherwise                                    │ enforced: new and changed targets are queued
+ *
+ * Meanwhile the work queue keeps requeueing failures and in-flight WorkSpaces states.
+ */
+import type { Logger } from 'pino';
+import { formatProblem, loadDesiredState } from '../config/index.js';
+import type { DesiredState, Target } from '../config/types.js';
+import { readGitRevision } from '../ops/gitrev.js';
+import type { Provider } from '../providers/types.js';
+import type { Clock, Timer } from '../reconciler/clock.js';
+import { planConnect, planWorkSpace } from '../reconciler/plan.js';
+import { Reconciler } from '../reconciler/reconciler.js';
+import type { TargetStatus } from '../reconciler/reconciler.js';
+import type { CallEvent } from '../reconciler/ratelimit.js';
+import type { BackoffOptions } from '../reconciler/workqueue.js';
+import type { Readiness } from './http.js';
+import type { Metrics } from './metrics.js';
+import { watchPaths } from './watch.js';
+import type { Watcher } from './watch.js';
+
+export interface DaemonOptions {
+  paths: string[];
+  /** Region for documents without spec.region. */
+  defaultRegion?: string;
+  providers: { connect: Provider; workspaces: Provider };
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Full resync period, ms, jittered ±10 %. Default 300000 (5 min). */
+  intervalMs?: number;
+  /** Quiet time after the last file event before reloading, ms. Default 1000. */
+  debounceMs?: number;
+  /** Requeue delay while WorkSpaces pairs are in flight, ms. Default 5000. */
+  pollIntervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Refuse a desired state whose removals exceed this. Default 100. */
+  maxPrune?: number;
+  /** Accept a desired state with no documents. Default false. */
+  allowEmpty?: boolean;
+  /** Watch the files. Default true. */
+  watch?: boolean;
+  /** Shared with the rate limiter: aborted on shutdown so queued calls are dropped. */
+  signal: AbortSignal;
+  random?: () => number;
+}
+
+export type ReloadResult = 'applied' | 'unchanged' | 'invalid' | 'refused';
+
+export class Daemon {
+  readonly reconciler: Reconciler;
+  private current?: { state: DesiredState; revision?: string };
+  private pendingLoss?: string;
+  private reloading?: Promise<ReloadResult>;
+  private reloadAgain = false;
+  private watcher?: Watcher;
+  private resyncTimer?: Timer;
+  private confirmTimer?: Timer;
+  private firstPassDone = false;
+  private awsReachable = true;
+  private stopped = false;
+  private readonly random: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly o: DaemonOptions) {
+    this.random = o.random ?? Math.random;
+    this.log = o.logger;
+    this.reconciler = new Reconciler({
+      providers: o.providers,
+      clock: o.clock,
+      pollIntervalMs: o.pollIntervalMs,
+      backoff: o.backoff,
+      signal: o.signal,
+      logger: o.logger,
+      random: o.random,
+      onPass: (e) => this.onPass(e),
+    });
+    o.metrics.attach(this.reconciler);
+  }
+
+  /** Load the desired state and start reconciling. Returns false when the first load is not usable. */
+  async start(): Promise<boolean> {
+    const first = await this.reload('start');
+    if (first !== 'applied' && first !== 'unchanged') return false;
+    this.reconciler.start();
+    if (this.o.watch ?? true) {
+      this.watcher = await watchPaths(this.o.paths, {
+        debounceMs: this.o.debounceMs ?? 1000,
+        clock: this.o.clock,
+        onChange: () => void this.reload('file change'),
+        onError: (err) => this.log.warn({ err: err.message }, 'file watch failed; changes are picked up on SIGHUP and every resync'),
+      });
+    }
+    this.scheduleResync();
+    return true;
+  }
+
+  /** Reload the files and re-observe every target (SIGHUP, and every interval). */
+  async resync(reason: string): Promise<void> {
+    await this.reload(reason);
+    if (this.stopped) return;
+    this.log.info({ reason }, 'full resync');
+    this.reconciler.resync();
+  }
+
+  /** Reloads never overlap; asking during one runs one more afterwards. */
+  reload(reason: string): Promise<ReloadResult> {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return this.reloading;
+    }
+    const run = async (): Promise<ReloadResult> => {
+      let result: ReloadResult;
+      do {
+        this.reloadAgain = false;
+        result = await this.loadOnce(reason);
+        // Editors and git replace files (a new inode each time) and node's recursive watch on
+        // Linux watches files one by one: watch the files as they are now.
+        await this.watcher?.rearm().catch((err: Error) => this.log.warn({ err: err.message }, 'file watch failed'));
+      } while (this.reloadAgain && !this.stopped);
+      return result;
+    };
+    this.reloading = run().finally(() => (this.reloading = undefined));
+    return this.reloading;
+  }
+
+  readiness(): Readiness {
+    if (!this.current) return { ready: false, reason: 'no valid desired state loaded yet' };
+    if (!this.firstPassDone) return { ready: false, reason: 'first reconcile not finished' };
+    if (!this.awsReachable) return { ready: false, reason: 'AWS is not answering (network errors or 5xx)' };
+    return { ready: true, reason: `enforcing ${this.current.state.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
+  }
+
+  get revision(): string | undefined {
+    return this.current?.revision;
+  }
+
+  /** Feed AWS call outcomes in (reachability for /readyz). */
+  onCall(e: CallEvent): void {
+    if (e.outcome === 'success' || e.outcome === 'throttled' || e.outcome === 'terminal') this.awsReachable = true;
+    else if (e.outcome === 'retryable') this.awsReachable = false;
+  }
+
+  /**
+   * Stop taking new work and wait for the calls in flight, at most `timeoutMs`. Returns whether
+   * everything in flight finished in time.
+   */
+  async stop(timeoutMs: number): Promise<boolean> {
+    this.stopped = true;
+    this.watcher?.close();
+    this.resyncTimer?.cancel();
+    this.confirmTimer?.cancel();
+    let timer: Timer | undefined;
+    const drained = await Promise.race([
+      this.reconciler.stop().then(() => true),
+      new Promise<boolean>((resolve) => (timer = this.o.clock.setTimer(timeoutMs, () => resolve(false)))),
+    ]);
+    timer?.cancel();
+    return drained;
+  }
+
+  private async loadOnce(reason: string): Promise<ReloadResult> {
+    const r = await loadDesiredState(this.o.paths, { defaultRegion: this.o.defaultRegion }).catch((err: unknown) => err as Error);
+    if (r instanceof Error) return this.keep('invalid', reason, r.message);
+    for (const p of r.warnings) this.log.warn({ problem: formatProblem(p) }, 'desired state warning');
+    if (!r.state || r.errors.length > 0) {
+      for (const p of r.errors) this.log.error({ problem: formatProblem(p) }, 'desired state invalid');
+      return this.keep('invalid', reason, `${r.errors.length} problems in the desired state`);
+    }
+    const state = r.state;
+    if (state.documentCount === 0 && !this.o.allowEmpty) return this.keep('refused', reason, 'the desired state has no documents (use --allow-empty to accept that)');
+    const noRegion = state.targets.find((t) => t.region === undefined);
+    if (noRegion) return this.keep('refused', reason, `target ${noRegion.key} has no region: set spec.region or --region`);
+
+    const lost = this.current ? this.current.state.files.filter((f) => !state.files.includes(f)) : [];
+    if (lost.length > 0) {
+      const key = lost.join('\n');
+      if (this.pendingLoss !== key) {
+        this.pendingLoss = key;
+        this.confirmTimer?.cancel();
+        this.confirmTimer = this.o.clock.setTimer(Math.max(2000, this.o.debounceMs ?? 1000), () => void this.reload('confirm removed files'));
+        return this.keep('refused', reason, `files disappeared (${lost.join(', ')}); enforcing the previous desired state until a reload confirms they are gone`);
+      }
+    }
+    this.pendingLoss = undefined;
+
+    const previous = new Map((this.current?.state.targets ?? []).map((t) => [t.key, t]));
+    // Register every target before the guard observes, so its scans serve the first pass too.
+    this.reconciler.observer.setTargets([...previous.values(), ...state.targets.filter((t) => !previous.has(t.key))]);
+    const touched = state.targets.filter((t) => !sameTarget(previous.get(t.key), t));
+    const removals = await this.countRemovals(touched);
+    if (typeof removals === 'string') {
+      // Never prune past the guard unchecked: try the whole reload again shortly.
+      this.confirmTimer?.cancel();
+      this.confirmTimer = this.o.clock.setTimer(5000, () => void this.reload('retry the --max-prune check'));
+      return this.keep('refused', reason, `cannot check --max-prune: ${removals}`);
+    }
+    const maxPrune = this.o.maxPrune ?? 100;
+    if (removals > maxPrune) return this.keep('refused', reason, `the new desired state removes ${removals} associations, more than --max-prune ${maxPrune}`);
+
+    const revision = (await readGitRevision(this.o.paths[0]).catch(() => undefined))?.commit;
+    const changes = this.reconciler.setTargets(state.targets);
+    this.current = { state, revision };
+    const result: ReloadResult = changes.added + changes.changed + changes.removed > 0 || !previous.size ? 'applied' : 'unchanged';
+    this.o.metrics.onReload(result, { revision: revision ?? 'unknown', files: state.files.length, documents: state.documentCount, targets: state.targets.length });
+    if (result === 'applied') {
+      this.log.info({ reason, revision, files: state.files.length, targets: state.targets.length, ...changes, removals }, 'desired state applied');
+    }
+    return result;
+  }
+
+  private keep(result: 'invalid' | 'refused', reason: string, why: string): ReloadResult {
+    this.o.metrics.onReload(result);
+    this.log.error({ reason, why, revision: this.current?.revision, enforcing: this.current ? 'previous desired state' : 'nothing yet' }, 'desired state not applied');
+    return result;
+  }
+
+  /**
+   * How many associations the touched targets would lose, from a fresh observation; or why that
+   * cannot be known (a pruning target could not be observed).
+   */
+  private async countRemovals(targets: Target[]): Promise<number | string> {
+    const pruning = targets.filter((t) => t.prune);
+    const obs = this.reconciler.observer;
+    const mark = obs.mark();
+    let n = 0;
+    let failed: string | undefined;
+    await Promise.all(
+      pruning.map(async (t) => {
+        const o = await obs.observe(t, mark);
+        if (!o.ok) {
+          failed ??= `${t.key} could not be observed (${o.error.code}: ${o.error.awsMessage})`;
+          return;
+        }
+        const observed = new Map([[t.key, o.observed]]);
+        const p = t.type === 'connect' ? planConnect(t, observed) : planWorkSpace(t, observed);
+        n += p.type === 'connect' ? p.disassociate.reduce((s, b) => s + b.length, 0) : p.disassociate.length;
+      }),
+    );
+    return failed ?? n;
+  }
+
+  private onPass(e: { key: string; type: Target['type']; status: TargetStatus; durationMs: number; error?: boolean }): void {
+    this.o.metrics.onPass(e, this.o.clock.now());
+    if (!this.firstPassDone) {
+      let all = true;
+      for (const st of this.reconciler.targetStates()) if (st.status === 'pending') all = false;
+      if (all) {
+        this.firstPassDone = true;
+        this.log.info({}, 'first reconcile finished');
+      }
+    }
+  }
+
+  private scheduleResync(): void {
+    if (this.stopped) return;
+    const base = this.o.intervalMs ?? 300_000;
+    const ms = base * (0.9 + 0.2 * this.random());
+    this.resyncTimer = this.o.clock.setTimer(ms, () => {
+      void this.resync('interval').finally(() => this.scheduleResync());
+    });
+  }
+}
+
+function sameTarget(a: Target | undefined, b: Target): boolean {
+  if (!a || a.prune !== b.prune || a.desired.size !== b.desired.size) return false;
+  for (const k of b.desired.keys()) if (!a.desired.has(k)) return false;
+  return true;
+}

@@ -1,0 +1,154 @@
+/**
+ * Prometheus metrics for the daemon, with prom-client on a registry of its own. Names follow
+ * controller-runtime where it has one (controller_runtime_*, workqueue_*), with the target kind
+ * ("connect", "workspaces") as the `controller` / `name` label; the rest are
+ * workspace_reconciler_*. Gauges that describe state (queue depth, drift, terminal failures) are
+ * computed when scraped from the reconciler itself, so nothing accumulates between scrapes.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CallEvent } from '../reconciler/ratelimit.js';
+import type { Reconciler, TargetStatus } from '../reconciler/reconciler.js';
+
+const KINDS = ['connect', 'workspaces'] as const;
+
+/** controller-runtime's reconcile results. */
+export type ReconcileResult = 'success' | 'error' | 'requeue' | 'requeue_after';
+
+export function resultOf(status: TargetStatus, error: boolean): ReconcileResult {
+  if (error || status === 'retrying' || status === 'failed') return 'error';
+  if (status === 'waiting') return 'requeue_after';
+  if (status === 'pending') return 'requeue';
+  return 'success';
+}
+
+export interface DesiredInfo {
+  revision: string;
+  files: number;
+  documents: number;
+  targets: number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly reconcileTotal: Counter<'controller' | 'result'>;
+  private readonly reconcileErrors: Counter<'controller'>;
+  private readonly terminalErrors: Counter<'controller'>;
+  private readonly reconcileTime: Histogram<'controller'>;
+  private readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
+  private readonly awsCallTime: Histogram<'service' | 'operation'>;
+  private readonly lastSuccess: Gauge<'controller'>;
+  private readonly desiredInfo: Gauge<'revision' | 'files' | 'documents' | 'targets'>;
+  private readonly reloads: Counter<'result'>;
+  private readonly desiredValid: Gauge;
+  private reconciler?: Reconciler;
+
+  constructor(o: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (o.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+    this.reconcileTotal = new Counter({ name: 'controller_runtime_reconcile_total', help: 'Total number of reconciliations per controller', labelNames: ['controller', 'result'], registers });
+    this.reconcileErrors = new Counter({ name: 'controller_runtime_reconcile_errors_total', help: 'Total number of reconciliation errors per controller', labelNames: ['controller'], registers });
+    this.terminalErrors = new Counter({ name: 'controller_runtime_terminal_reconcile_errors_total', help: 'Total number of terminal reconciliation errors per controller', labelNames: ['controller'], registers });
+    this.reconcileTime = new Histogram({
+      name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], registers,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    });
+    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by service, operation and outcome (success, throttled, retryable, terminal, aborted)', labelNames: ['service', 'operation', 'outcome'], registers });
+    this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency, SDK retries of transient errors included', labelNames: ['service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+    this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last reconciled to converged (Unix time)', labelNames: ['controller'], registers });
+    this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });
+    this.reloads = new Counter({ name: 'workspace_reconciler_desired_state_reloads_total', help: 'Loads of the desired state by result (applied, unchanged, invalid, refused)', labelNames: ['result'], registers });
+    this.desiredValid = new Gauge({ name: 'workspace_reconciler_desired_state_valid', help: '1 when the last load of the desired state was valid and enforced, 0 when the previous one is still being enforced', registers });
+
+    const self = this;
+    new Gauge({
+      name: 'workqueue_depth', help: 'Current depth of workqueue', labelNames: ['name'], registers,
+      collect() {
+        for (const k of KINDS) { const q = self.reconciler?.queues[k]; this.set({ name: k }, q ? q.length : 0); }
+      },
+    });
+    new Gauge({
+      name: 'workqueue_adds_total', help: 'Total number of adds handled by workqueue', labelNames: ['name'], registers,
+      collect() {
+        for (const k of KINDS) this.set({ name: k }, self.reconciler?.queues[k].adds ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'workqueue_retries_total', help: 'Total number of retries handled by workqueue', labelNames: ['name'], registers,
+      collect() {
+        for (const k of KINDS) this.set({ name: k }, self.reconciler?.queues[k].retries ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'controller_runtime_active_workers', help: 'Number of currently used workers per controller', labelNames: ['controller'], registers,
+      collect() {
+        for (const k of KINDS) this.set({ controller: k }, self.reconciler?.queues[k].activeCount ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'workspace_reconciler_drift_associations', help: 'Associations not yet as desired, by kind and direction (from the last pass of each target)', labelNames: ['kind', 'direction'], registers,
+      collect() {
+        const d = { connect: { associate: 0, disassociate: 0 }, workspaces: { associate: 0, disassociate: 0 } };
+        for (const st of self.reconciler?.targetStates() ?? []) {
+          const p = st.lastPlan;
+          if (!p || st.status === 'converged') continue;
+          d[p.type].associate += p.type === 'connect' ? p.associate.reduce((n, b) => n + b.length, 0) : p.associate.length;
+          d[p.type].disassociate += p.type === 'connect' ? p.disassociate.reduce((n, b) => n + b.length, 0) : p.disassociate.length;
+        }
+        for (const k of KINDS) for (const dir of ['associate', 'disassociate'] as const) this.set({ kind: k, direction: dir }, d[k][dir]);
+      },
+    });
+    new Gauge({
+      name: 'workspace_reconciler_terminal_failures', help: 'Items failing terminally now (reported, not retried until the desired state changes or a resync)', labelNames: ['kind'], registers,
+      collect() {
+        const n = { connect: 0, workspaces: 0 };
+        for (const st of self.reconciler?.targetStates() ?? []) n[st.target.type] += st.terminal.size;
+        for (const k of KINDS) this.set({ kind: k }, n[k]);
+      },
+    });
+    new Gauge({
+      name: 'workspace_reconciler_targets', help: 'Targets by kind and status', labelNames: ['kind', 'status'], registers,
+      collect() {
+        this.reset();
+        const n = new Map<string, number>();
+        for (const st of self.reconciler?.targetStates() ?? []) n.set(`${st.target.type}/${st.status}`, (n.get(`${st.target.type}/${st.status}`) ?? 0) + 1);
+        for (const [k, v] of n) { const [kind, status] = k.split('/'); this.set({ kind, status }, v); }
+      },
+    });
+  }
+
+  attach(reconciler: Reconciler): void {
+    this.reconciler = reconciler;
+  }
+
+  onPass(e: { type: 'connect' | 'workspaces'; status: TargetStatus; durationMs: number; error?: boolean; terminal?: boolean }, nowMs: number): void {
+    const result = resultOf(e.status, e.error ?? false);
+    this.reconcileTotal.inc({ controller: e.type, result });
+    if (result === 'error') this.reconcileErrors.inc({ controller: e.type });
+    if (e.status === 'failed') this.terminalErrors.inc({ controller: e.type });
+    this.reconcileTime.observe({ controller: e.type }, e.durationMs / 1000);
+    if (e.status === 'converged') this.lastSuccess.set({ controller: e.type }, nowMs / 1000);
+  }
+
+  onCall(e: CallEvent): void {
+    this.awsCalls.inc({ service: e.service, operation: e.operation, outcome: e.outcome });
+    if (e.outcome !== 'aborted') this.awsCallTime.observe({ service: e.service, operation: e.operation }, e.durationMs / 1000);
+  }
+
+  onReload(result: 'applied' | 'unchanged' | 'invalid' | 'refused', info?: DesiredInfo): void {
+    this.reloads.inc({ result });
+    this.desiredValid.set(result === 'applied' || result === 'unchanged' ? 1 : 0);
+    if (info) {
+      this.desiredInfo.reset();
+      this.desiredInfo.set({ revision: info.revision, files: String(info.files), documents: String(info.documents), targets: String(info.targets) }, 1);
+    }
+  }
+
+  /** Initialize every labelled series at zero, so dashboards see them before the first event. */
+  zero(): void {
+    for (const k of KINDS) {
+      for (const r of ['success', 'error', 'requeue', 'requeue_after'] as const) this.reconcileTotal.inc({ controller: k, result: r }, 0);
+      this.reconcileErrors.inc({ controller: k }, 0);
+      this.terminalErrors.inc({ controller: k }, 0);
+    }
+  }
+}
