@@ -46,4 +46,9 @@ export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLi
   };
 }
 
+/** A duration option whose default shows as written ("10m"), not as milliseconds. */
+export function durationOption(flags: string, description: string, defaultText: string): Option {
+  return new Option(flags, description).argParser(parseDuration).default(parseDuration(defaultText), defaultText);
+}
+
 export { parseDuration };

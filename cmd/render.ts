@@ -157,6 +157,7 @@ export function reportText(rep: ApplyReport): string {
     head,
     `  associated ${s.associate} · disassociated ${s.disassociate} · deployed ${s.deploy} · ${s.wait} still in flight · ${count(s.failed, 'failure')}`,
     `  ${count(rep.calls.total, 'AWS call')} (${rep.calls.throttled} throttled, ${rep.calls.failed} failed)`,
+    ...(rep.revision ? [`  desired state at git revision ${rep.revision}`] : []),
   ];
   const notDone = rep.targets.filter((t) => t.status !== 'converged');
   if (notDone.length && !rep.converged) {

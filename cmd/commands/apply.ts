@@ -3,9 +3,10 @@ import { Command } from 'commander';
 import { plan } from '../../src/reconciler/plan.js';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
 import { createLogger } from '../../src/log.js';
+import { readGitRevision } from '../../src/ops/gitrev.js';
 import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
 import type { Lock } from '../../src/ops/lock.js';
-import { addAwsOptions, addCommonOptions, limitsOf, parseDuration } from '../common.js';
+import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, count, loadOrFail } from '../desired.js';
 import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
@@ -25,8 +26,8 @@ export function applyCommand(): Command {
   const cmd = new Command('apply')
     .description('one reconcile pass: make AWS match the desired state, wait until converged or --timeout')
     .argument('<path...>', 'YAML files or directories')
-    .option('--timeout <duration>', 'give up waiting after this long (exit 2)', parseDuration, 600_000)
-    .option('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', parseDuration, 5_000)
+    .addOption(durationOption('--timeout <duration>', 'give up waiting after this long (exit 2)', '10m'))
+    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s'))
     .option('--no-progress', 'no live progress line on a terminal');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: ApplyOptions) => {
     process.exitCode = await runApply(paths, o);
@@ -86,7 +87,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       const pending = errors.length ? ` (${count(errors.length, 'target')} not observed yet: retried during the run)` : '';
       process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
     }
-    log.info({ targets: targets.length, ...guard.summary }, 'apply started');
+    const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;
+    log.info({ targets: targets.length, revision, ...guard.summary }, 'apply started');
 
     reconciler.setTargets(targets);
     reconciler.start();
@@ -112,10 +114,11 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       timedOut,
       durationMs: Date.now() - started,
       calls: { ...rt.stats },
+      revision,
     });
     if (o.output === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else process.stdout.write(reportText(report));
-    log.info({ converged: report.converged, ...report.summary, calls: report.calls.total }, 'apply finished');
+    log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total }, 'apply finished');
     if (report.converged) return EXIT_OK;
     return interrupted ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
   } finally {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { parseListen, startHttpServer } from '../../src/daemon/http.js';
 import type { ListenAddress } from '../../src/daemon/http.js';
@@ -7,7 +7,7 @@ import { Metrics } from '../../src/daemon/metrics.js';
 import { createLogger } from '../../src/log.js';
 import { resolveDefaultRegion } from '../../src/providers/clients.js';
 import { systemClock } from '../../src/reconciler/clock.js';
-import { addAwsOptions, addCommonOptions, limitsOf, parseDuration } from '../common.js';
+import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { CommandError, EXIT_OK } from '../errors.js';
 import { createRuntime } from '../runtime.js';
@@ -33,11 +33,11 @@ export function runCommand(): Command {
   const cmd = new Command('run')
     .description('the daemon: reconcile, watch the files, resync every --interval; serves /healthz, /readyz, /metrics')
     .argument('<path...>', 'YAML files or directories')
-    .option('--interval <duration>', 'full resync period (jittered ±10 %)', parseDuration, 300_000)
-    .option('--listen <host:port>', 'address of /healthz, /readyz and /metrics', listenOption, parseListen('127.0.0.1:9464'))
-    .option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long to wait for calls in flight', parseDuration, 30_000)
-    .option('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', parseDuration, 5_000)
-    .option('--debounce <duration>', 'quiet time after a file change before reloading', parseDuration, 1_000)
+    .addOption(durationOption('--interval <duration>', 'full resync period (jittered ±10 %)', '5m'))
+    .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz and /metrics').argParser(listenOption).default(parseListen('127.0.0.1:9464'), '127.0.0.1:9464'))
+    .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long to wait for calls in flight', '30s'))
+    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s'))
+    .addOption(durationOption('--debounce <duration>', 'quiet time after a file change before reloading', '1s'))
     .option('--no-watch', 'do not watch the files (reload on SIGHUP and every --interval only)');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'info' })).action(async (paths: string[], o: RunOptions) => {
     process.exitCode = await runDaemon(paths, o);

@@ -283,7 +283,10 @@ export class Reconciler {
           if (err.kind === 'terminal') st.terminal.set(item, f);
           else retrying.push(f);
         }
-        this.log.warn({ target: key, operation, code: err.code, requestId: err.requestId, attempts: err.attempts, terminal: err.kind === 'terminal' }, 'AWS call failed');
+        this.log.warn(
+          { target: key, operation, code: err.code, requestId: err.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, sdkAttempts: err.attempts, terminal: err.kind === 'terminal' },
+          'AWS call failed',
+        );
         return;
       }
       const counter = action.type;
@@ -294,7 +297,10 @@ export class Reconciler {
         else retrying.push(failure);
       }
       if (result.failed.length > 0) {
-        this.log.warn({ target: key, operation, requestId: result.requestId, failed: result.failed.length }, 'some items failed');
+        this.log.warn(
+          { target: key, operation, requestId: result.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, failed: result.failed.length, codes: [...new Set(result.failed.map((f) => f.code))] },
+          'some items failed',
+        );
       }
     };
 
