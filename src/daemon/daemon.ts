@@ -24,7 +24,7 @@ import { readGitRevision } from '../ops/gitrev.js';
 import type { Provider } from '../providers/types.js';
 import type { Clock, Timer } from '../reconciler/clock.js';
 import { planConnect, planWorkSpace } from '../reconciler/plan.js';
-import { Reconciler } from '../reconciler/reconciler.js';
+import { Reconciler, sameDesired } from '../reconciler/reconciler.js';
 import type { TargetStatus } from '../reconciler/reconciler.js';
 import type { CallEvent } from '../reconciler/ratelimit.js';
 import type { BackoffOptions } from '../reconciler/workqueue.js';
@@ -201,7 +201,7 @@ export class Daemon {
     const previous = new Map((this.current?.state.targets ?? []).map((t) => [t.key, t]));
     // Register every target before the guard observes, so its scans serve the first pass too.
     this.reconciler.observer.setTargets([...previous.values(), ...state.targets.filter((t) => !previous.has(t.key))]);
-    const touched = state.targets.filter((t) => !sameTarget(previous.get(t.key), t));
+    const touched = state.targets.filter((t) => !sameDesired(previous.get(t.key), t));
     const removals = await this.countRemovals(touched);
     if (typeof removals === 'string') {
       // Never prune past the guard unchecked: try the whole reload again shortly.
@@ -276,8 +276,3 @@ export class Daemon {
   }
 }
 
-function sameTarget(a: Target | undefined, b: Target): boolean {
-  if (!a || a.prune !== b.prune || a.desired.size !== b.desired.size) return false;
-  for (const k of b.desired.keys()) if (!a.desired.has(k)) return false;
-  return true;
-}

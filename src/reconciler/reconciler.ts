@@ -362,7 +362,9 @@ function zero(): DoneCounts {
   return { associate: 0, disassociate: 0, deploy: 0 };
 }
 
-function sameDesired(a: Target, b: Target): boolean {
+/** True when two versions of a target want the same items with the same prune setting. */
+export function sameDesired(a: Target | undefined, b: Target): boolean {
+  if (!a) return false;
   return a.prune === b.prune && equal([...a.desired.keys()].sort(), [...b.desired.keys()].sort());
 }
 

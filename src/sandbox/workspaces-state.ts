@@ -9,28 +9,13 @@
 import type { AssociationErrorCode, FaultBook } from './faults.js';
 import { SortedIndex } from './sorted.js';
 
-export type AssociationState =
-  | 'PENDING_INSTALL'
-  | 'PENDING_INSTALL_DEPLOYMENT'
-  | 'PENDING_UNINSTALL'
-  | 'PENDING_UNINSTALL_DEPLOYMENT'
-  | 'INSTALLING'
-  | 'UNINSTALLING'
-  | 'ERROR'
-  | 'COMPLETED'
-  | 'REMOVED';
+// The API's enum, declared once for the whole project (the sandbox and the reconciler speak the
+// same wire vocabulary).
+import { ASSOCIATION_STATES } from '../reconciler/types.js';
+import type { AssociationState } from '../reconciler/types.js';
 
-export const ASSOCIATION_STATES: readonly AssociationState[] = [
-  'PENDING_INSTALL',
-  'PENDING_INSTALL_DEPLOYMENT',
-  'PENDING_UNINSTALL',
-  'PENDING_UNINSTALL_DEPLOYMENT',
-  'INSTALLING',
-  'UNINSTALLING',
-  'ERROR',
-  'COMPLETED',
-  'REMOVED',
-];
+export { ASSOCIATION_STATES };
+export type { AssociationState };
 
 export const IN_FLIGHT: ReadonlySet<AssociationState> = new Set([
   'PENDING_INSTALL_DEPLOYMENT',
