@@ -36,8 +36,26 @@ export function planText(plan: Plan, errors: ObserveError[], maxPrune: number): 
     lines.push(`WARNING: this plan removes ${s.disassociate} associations, more than --max-prune ${maxPrune}; apply will refuse it.`, '');
   }
   lines.push(`Plan: ${summaryText(s)}${unchanged ? `; ${count(unchanged, 'target')} unchanged` : ''}.`);
-  if (errors.length) lines.push(`${count(errors.length, 'target')} could not be observed.`);
+  if (errors.length) lines.push(`${count(errors.length, 'target')} could not be observed.`, ...hints(errors.map((e) => e.error.code)));
   return lines.join('\n') + '\n';
+}
+
+/** What a person can do about an error that stops every call, or undefined. */
+export function hintFor(code: string): string | undefined {
+  if (code === 'CredentialsProviderError') {
+    return 'hint: no AWS credentials were found: configure the SDK chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO, an instance role), or try the tool against `workspace-reconciler sandbox` and export the variables it prints';
+  }
+  if (['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'TimeoutError'].includes(code)) {
+    return 'hint: the AWS endpoint cannot be reached: check the network and AWS_ENDPOINT_URL_CONNECT / AWS_ENDPOINT_URL_WORKSPACES';
+  }
+  if (code === 'AccessDeniedException' || code === 'UnrecognizedClientException' || code === 'InvalidSignatureException') {
+    return 'hint: AWS refused these credentials: see examples/deploy/iam/policy.json for the permissions the tool needs';
+  }
+  return undefined;
+}
+
+export function hints(codes: Iterable<string>): string[] {
+  return [...new Set([...codes].map(hintFor).filter((h): h is string => h !== undefined))];
 }
 
 export function summaryText(s: PlanSummary): string {

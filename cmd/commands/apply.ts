@@ -10,7 +10,7 @@ import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../co
 import type { AwsOptions } from '../common.js';
 import { checkTargets, count, loadOrFail } from '../desired.js';
 import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
-import { buildReport, reportText, summaryText } from '../render.js';
+import { buildReport, hints, reportText, summaryText } from '../render.js';
 import { createRuntime } from '../runtime.js';
 import { observeAll } from './plan.js';
 import { Progress } from '../progress.js';
@@ -73,7 +73,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       const first = unchecked[0];
       throw new CommandError(
         `refusing to apply: cannot check --max-prune, ${count(unchecked.length, 'target')} with prune: true could not be observed ` +
-          `(first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.`,
+          `(first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.` +
+          hints(unchecked.map((e) => e.error.code)).map((h) => `\n${h}`).join(''),
       );
     }
     const guard = plan(targets.filter((t) => observed.has(t.key)), observed);

@@ -88,6 +88,7 @@ describe('cli: plan', () => {
     assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
     assert.equal(r.stdout.match(/^ {2}! cannot observe: ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+$/gm)?.length, 11, r.stdout);
     assert.match(r.stdout, /^11 targets could not be observed\.$/m);
+    assert.match(r.stdout, /^hint: the AWS endpoint cannot be reached/m);
     assertNoStackTrace(r.stderr);
 
     const j = await runCli(['plan', ...EXAMPLES, '--output', 'json'], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
@@ -95,6 +96,17 @@ describe('cli: plan', () => {
     const errors = parseJson(j.stdout).errors as { target: string; code: string; terminal: boolean }[];
     assert.equal(errors.length, 11);
     assert.ok(errors.every((e) => e.code === 'ECONNREFUSED' && e.terminal === false), JSON.stringify(errors));
+  });
+
+  it('no credentials anywhere: exit 1, every target says so, and one hint tells what to do', async () => {
+    // cliEnv strips every AWS_* variable and points HOME at an empty directory: no profile either.
+    const r = await runCli(['plan', ...EXAMPLES], {
+      env: env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' }),
+    });
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout.match(/^ {2}! cannot observe: CredentialsProviderError: /gm)?.length, 11, r.stdout);
+    assert.equal(r.stdout.match(/^hint: no AWS credentials were found/gm)?.length, 1, r.stdout);
+    assertNoStackTrace(r.stderr);
   });
 
   it('a target without a region: exit 1 naming the document, before any AWS call', async () => {
