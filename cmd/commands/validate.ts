@@ -35,6 +35,9 @@ export function validateCommand(): Command {
       for (const p of [...r.errors, ...r.warnings]) process.stderr.write(formatProblem(p) + '\n');
       if (valid && r.state) {
         const s = r.state;
+        if (s.documentCount === 0) {
+          process.stderr.write(`warning: no documents found in ${paths.join(', ')}: plan, apply and run refuse an empty desired state unless --allow-empty\n`);
+        }
         const c = s.targets.filter((t) => t.type === 'connect').length;
         process.stdout.write(
           `valid: ${count(s.documentCount, 'document')} in ${count(s.files.length, 'file')}: ` +

@@ -30,6 +30,14 @@ describe('cli: validate', () => {
     return d;
   }
 
+  it('an empty directory is valid (exit 0) but warns that the other commands would refuse it', async () => {
+    const d = await files({});
+    const r = await runCli(['validate', d], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'valid: 0 documents in 0 files: 0 Connect workspaces, 0 WorkSpaces\n');
+    assert.equal(r.stderr, `warning: no documents found in ${d}: plan, apply and run refuse an empty desired state unless --allow-empty\n`);
+  });
+
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
