@@ -65,6 +65,7 @@ export class Daemon {
   readonly reconciler: Reconciler;
   private current?: { state: DesiredState; revision?: string };
   private pendingLoss?: string;
+  private lastWarnings?: string;
   private reloading?: Promise<ReloadResult>;
   private reloadAgain = false;
   private watcher?: Watcher;
@@ -97,6 +98,8 @@ export class Daemon {
     const first = await this.reload('start');
     if (first !== 'applied' && first !== 'unchanged') return false;
     this.reconciler.start();
+    // An empty desired state (--allow-empty) has no pass to wait for: the first reconcile is done.
+    this.checkFirstPass();
     if (this.o.watch ?? true) {
       this.watcher = await watchPaths(this.o.paths, {
         debounceMs: this.o.debounceMs ?? 1000,
@@ -176,7 +179,10 @@ export class Daemon {
   private async loadOnce(reason: string): Promise<ReloadResult> {
     const r = await loadDesiredState(this.o.paths, { defaultRegion: this.o.defaultRegion }).catch((err: unknown) => err as Error);
     if (r instanceof Error) return this.keep('invalid', reason, r.message);
-    for (const p of r.warnings) this.log.warn({ problem: formatProblem(p) }, 'desired state warning');
+    // Warnings are logged when they change, not on every resync (the same skipped file every 5 minutes is noise).
+    const warnings = r.warnings.map(formatProblem);
+    if (warnings.join('\n') !== this.lastWarnings) for (const w of warnings) this.log.warn({ problem: w }, 'desired state warning');
+    this.lastWarnings = warnings.join('\n');
     if (!r.state || r.errors.length > 0) {
       for (const p of r.errors) this.log.error({ problem: formatProblem(p) }, 'desired state invalid');
       return this.keep('invalid', reason, `${r.errors.length} problems in the desired state`);
@@ -256,14 +262,14 @@ export class Daemon {
 
   private onPass(e: { key: string; type: Target['type']; status: TargetStatus; durationMs: number; error?: boolean }): void {
     this.o.metrics.onPass(e, this.o.clock.now());
-    if (!this.firstPassDone) {
-      let all = true;
-      for (const st of this.reconciler.targetStates()) if (st.status === 'pending') all = false;
-      if (all) {
-        this.firstPassDone = true;
-        this.log.info({}, 'first reconcile finished');
-      }
-    }
+    this.checkFirstPass();
+  }
+
+  private checkFirstPass(): void {
+    if (this.firstPassDone) return;
+    for (const st of this.reconciler.targetStates()) if (st.status === 'pending') return;
+    this.firstPassDone = true;
+    this.log.info({}, 'first reconcile finished');
   }
 
   private scheduleResync(): void {
