@@ -89,6 +89,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
   // First SIGTERM/SIGINT: drain (bounded), exit 0. A second: exit at once.
   let signals = 0;
   let stopping: Promise<void> | undefined;
+  let abandoned = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (++signals > 1) {
       log.warn({ signal }, 'second signal: exiting now');
@@ -98,6 +99,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       log.info({ signal, shutdownTimeoutMs: o.shutdownTimeout }, 'shutting down: no new work, finishing calls in flight');
       abort.abort(new Error(`received ${signal}`));
       const drained = await d.stop(o.shutdownTimeout);
+      abandoned = !drained;
       log.info({ drained }, drained ? 'shut down cleanly' : 'shutdown timeout: calls still in flight were abandoned');
     })();
   };
@@ -109,15 +111,21 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onHup);
   try {
-    if (!(await d.start())) {
+    const started = await d.start();
+    // A signal during the first load is a shutdown, not a desired state that cannot be loaded.
+    if (!started && !abort.signal.aborted) {
       throw new CommandError('the desired state could not be loaded at start (see the errors above); not starting');
     }
-    await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
+    // The 'abort' event fires once: a signal that came during start() already fired it.
+    if (!abort.signal.aborted) await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
     await stopping;
     return EXIT_OK;
   } finally {
     process.off('SIGHUP', onHup);
     await http.close();
     rt.close();
+    // Abandoned calls would keep the process alive until answered (the SDK even resends those
+    // whose sockets rt.close() destroyed): --shutdown-timeout must bound the exit.
+    if (abandoned) process.exit(EXIT_OK);
   }
 }

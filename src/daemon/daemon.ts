@@ -93,10 +93,20 @@ export class Daemon {
     o.metrics.attach(this.reconciler);
   }
 
-  /** Load the desired state and start reconciling. Returns false when the first load is not usable. */
+  /**
+   * Load the desired state and start reconciling. Returns false when the first load is not
+   * usable. When stop() is called meanwhile, nothing is started.
+   */
   async start(): Promise<boolean> {
     const first = await this.reload('start');
-    if (first !== 'applied' && first !== 'unchanged') return false;
+    const usable = first === 'applied' || first === 'unchanged';
+    if (!usable || this.stopped) {
+      // Not starting (or stopped meanwhile): a retry the refusal scheduled must not reload (and
+      // call AWS) later on, and nothing may start after stop().
+      this.stopped = true;
+      this.confirmTimer?.cancel();
+      return usable;
+    }
     this.reconciler.start();
     // An empty desired state (--allow-empty) has no pass to wait for: the first reconcile is done.
     this.checkFirstPass();
