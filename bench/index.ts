@@ -7,10 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { printPlanBench, runPlanBench } from './plan.js';
 import { printReconcileBench, runReconcileBench } from './reconcile.js';
+import { runSoakBench } from './soak.js';
 
 const benches: Record<string, () => Promise<void> | void> = {
   plan: () => printPlanBench(runPlanBench()),
   reconcile: async () => printReconcileBench(await runReconcileBench()),
+  soak: async () => void (await runSoakBench()),
 };
 
 const args = process.argv.slice(2);
@@ -25,7 +27,7 @@ if (args[0] === '--child') {
   }
   console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
   for (const name of args.length ? args : Object.keys(benches)) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name], {
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', name], {
       stdio: 'inherit',
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });

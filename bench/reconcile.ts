@@ -6,12 +6,6 @@
  * rate-limit bound, throttled answers and peak memory, then the same for a naive script (one
  * call per item, sequential, SDK defaults) on a slice of the fleet.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessByStdio } from "node:child_process";
-import type { Readable, Writable } from "node:stream";
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AssociateWorkspaceCommand, ConnectClient } from '@aws-sdk/client-connect';
 import { AssociateWorkspaceApplicationCommand, DeployWorkspaceApplicationsCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { connectKey, workspaceKey } from '../src/config/types.js';
@@ -21,6 +15,7 @@ import { createProviders } from '../src/providers/index.js';
 import { RateLimiter } from '../src/reconciler/ratelimit.js';
 import { Reconciler } from '../src/reconciler/reconciler.js';
 import { fleetIds } from '../src/sandbox/fleet.js';
+import { SandboxChild } from './sandbox-process.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 
 const SCALE = 100;
@@ -45,42 +40,6 @@ export const DEFAULT_RECONCILE_BENCH: ReconcileBenchOptions = {
   appsPerWorkspace: 3,
   naiveSlice: 0.02,
 };
-
-interface SandboxStats {
-  total: number;
-  throttled: number;
-  byOperation: Record<string, number>;
-}
-
-class SandboxChild {
-  private lines: AsyncIterator<string>;
-  private constructor(private readonly child: ChildProcessByStdio<Writable, Readable, null>, readonly endpoint: string, lines: AsyncIterator<string>) {
-    this.lines = lines;
-  }
-
-  static async start(fleet: FleetOptions, stepDelayMs: number): Promise<SandboxChild> {
-    const script = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-child.js');
-    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: SCALE, stepDelayMs })], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const first = await lines.next();
-    if (first.done) throw new Error('the sandbox child exited before listening');
-    return new SandboxChild(child, (JSON.parse(first.value) as { endpoint: string }).endpoint, lines);
-  }
-
-  async stats(): Promise<SandboxStats> {
-    this.child.stdin.write('stats\n');
-    const line = await this.lines.next();
-    return JSON.parse(line.value as string) as SandboxStats;
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.stdin.write('exit\n');
-    await exited;
-  }
-}
 
 function fleetFor(o: ReconcileBenchOptions, connectWorkspaces: number, workspaces: number): FleetOptions {
   // Nothing associated at the start: every association is work for the reconciler.
@@ -131,7 +90,7 @@ export interface ReconcileBenchResult {
 
 export async function runReconcileBench(o: ReconcileBenchOptions = DEFAULT_RECONCILE_BENCH): Promise<ReconcileBenchResult> {
   const stepDelayMs = 100;
-  const sandbox = await SandboxChild.start(fleetFor(o, o.connectWorkspaces, o.workspaces), stepDelayMs);
+  const sandbox = await SandboxChild.start(fleetFor(o, o.connectWorkspaces, o.workspaces), { quotaScale: SCALE, stepDelayMs });
   const clients = new ClientFactory({ overrides: { endpoint: sandbox.endpoint, credentials } });
   const limiter = new RateLimiter({ limits: { connect: CONNECT, workspaces: WORKSPACES } });
   const reconciler = new Reconciler({
@@ -183,7 +142,7 @@ export async function runReconcileBench(o: ReconcileBenchOptions = DEFAULT_RECON
 async function runNaive(o: ReconcileBenchOptions): Promise<ReconcileBenchResult['naive']> {
   const cw = Math.max(1, Math.round(o.connectWorkspaces * o.naiveSlice));
   const ws = Math.max(1, Math.round(o.workspaces * o.naiveSlice));
-  const sandbox = await SandboxChild.start(fleetFor(o, cw, ws), 100);
+  const sandbox = await SandboxChild.start(fleetFor(o, cw, ws), { quotaScale: SCALE, stepDelayMs: 100 });
   const connect = new ConnectClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
   const workspaces = new WorkSpacesClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
   const started = process.hrtime.bigint();
