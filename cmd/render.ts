@@ -120,10 +120,12 @@ export interface ApplyReport {
   converged: boolean;
   interrupted: boolean;
   timedOut: boolean;
+  /** Targets AWS never answered about: nothing was attempted for them. */
+  notObserved: number;
   durationMs: number;
   revision?: string;
   /** What was done. */
-  summary: { associate: number; disassociate: number; deploy: number; wait: number; failed: number };
+  summary: { associate: number; disassociate: number; deploy: number; wait: number; failed: number; notStarted: number };
   targets: Record<string, unknown>[];
   failures: Failure[];
   calls: { total: number; throttled: number; failed: number };
@@ -133,25 +135,31 @@ export function buildReport(
   states: Iterable<TargetState>,
   r: { interrupted: boolean; timedOut: boolean; durationMs: number; calls: ApplyReport['calls']; revision?: string },
 ): ApplyReport {
-  const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0 };
+  const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0, notStarted: 0 };
   const targets: Record<string, unknown>[] = [];
   const failures: Failure[] = [];
   let allConverged = true;
+  let notObserved = 0;
   for (const st of states) {
+    if (!st.observed) notObserved++;
     summary.associate += st.done.associate;
     summary.disassociate += st.done.disassociate;
     summary.deploy += st.done.deploy;
     if (st.lastPlan?.type === 'workspaces' && st.status === 'waiting') summary.wait += st.lastPlan.wait.length;
-    const f = [...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
+    // Calls an interruption kept from starting are not failures: they were never attempted.
+    const all = [...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
+    const f = all.filter((x) => x.code !== 'Aborted');
+    summary.notStarted += all.length - f.length;
     failures.push(...f);
     if (st.status !== 'converged') allConverged = false;
-    targets.push({ ...targetJson(st.target), status: st.status, done: st.done, failures: f.length });
+    targets.push({ ...targetJson(st.target), status: st.status, observed: st.observed, done: st.done, failures: f.length });
   }
   summary.failed = failures.length;
   return {
     converged: allConverged && !r.interrupted && !r.timedOut,
     interrupted: r.interrupted,
     timedOut: r.timedOut,
+    notObserved,
     durationMs: Math.round(r.durationMs),
     ...(r.revision ? { revision: r.revision } : {}),
     summary,
@@ -177,6 +185,8 @@ export function reportText(rep: ApplyReport): string {
     `  ${count(rep.calls.total, 'AWS call')} (${rep.calls.throttled} throttled, ${rep.calls.failed} failed)`,
     ...(rep.revision ? [`  desired state at git revision ${rep.revision}`] : []),
   ];
+  if (s.notStarted) lines.push(`  ${count(s.notStarted, 'item')} not started because of the interruption`);
+  if (rep.notObserved) lines.push(`  ${count(rep.notObserved, 'target')} could not be observed: nothing was attempted for them`);
   const notDone = rep.targets.filter((t) => t.status !== 'converged');
   if (notDone.length && !rep.converged) {
     lines.push(`  not converged: ${notDone.length} of ${rep.targets.length} targets (${[...new Set(notDone.map((t) => t.status))].join(', ')})`);

@@ -68,6 +68,15 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     const { observed, errors } = await observeAll(reconciler.observer, targets);
     // A prune target the guard could not observe would be observed again, and pruned, by the
     // reconciler without ever being counted against --max-prune: refuse instead.
+    // Nothing can be attempted (no credentials, AWS unreachable, access denied): say so now,
+    // instead of retrying each target until --timeout.
+    if (errors.length > 0 && errors.length === targets.length && errors.every((e) => e.error.kind !== 'throttled')) {
+      const first = errors[0];
+      throw new CommandError(
+        `cannot observe any of the ${count(targets.length, 'target')} (first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.` +
+          hints(errors.map((e) => e.error.code)).map((h) => `\n${h}`).join(''),
+      );
+    }
     const unchecked = errors.filter((e) => e.target.prune);
     if (unchecked.length > 0) {
       const first = unchecked[0];
@@ -85,7 +94,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       );
     }
     if (o.output === 'text') {
-      const pending = errors.length ? ` (${count(errors.length, 'target')} not observed yet: retried during the run)` : '';
+      const pending = errors.length ? ` (${count(errors.length, 'target')} could not be observed yet: tried again during the run)` : '';
       process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
     }
     const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;
@@ -121,7 +130,9 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     else process.stdout.write(reportText(report));
     log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total }, 'apply finished');
     if (report.converged) return EXIT_OK;
-    return interrupted ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
+    // 1: not everything was attempted (interrupted, or targets AWS never answered about);
+    // 2: everything was attempted but did not converge (terminal failures, timeout).
+    return interrupted || report.notObserved > 0 ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
   } finally {
     progress.stop();
     stopSignals();

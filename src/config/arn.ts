@@ -55,5 +55,11 @@ export function parseConnectArn(text: string): ArnParse {
       `this is a ${type} ARN; only users (…/agent/…) and routing profiles (…/routing-profile/…) can be associated with a workspace`,
     );
   }
+  // AWS compares ARNs exactly and Connect's ids are lowercase: an uppercase spelling names a
+  // resource that does not exist, and under prune the real (lowercase) association would be
+  // removed while the misspelt one fails to be added.
+  if (/[A-Z]/.test(instanceId) || /[A-Z]/.test(resourceId)) {
+    return fail(`Amazon Connect ids are lowercase, and AWS compares ARNs exactly: write '${text.replace(/instance\/.*$/, (m) => m.toLowerCase())}'`);
+  }
   return { ok: true, arn: { partition, region, account, instanceId, resourceType: type, resourceId } };
 }

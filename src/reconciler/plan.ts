@@ -29,6 +29,11 @@
  *  ² An ERROR without a reason code is treated as retryable: the backoff bounds the cost of being
  *    wrong, while treating it as terminal would strand an item that a retry would fix.
  *
+ * Excluded items (those that already failed terminally: an unknown user, an application that
+ * does not exist, a WorkSpace whose deployments are refused) are left out entirely, as if
+ * neither desired nor observed: no call for them, and no deploy on their account alone, so a
+ * terminal failure is reported once, never retried in a loop.
+ *
  * Deployment is per WorkSpace and covers all of its pending associations, so a WorkSpace gets
  * at most one deploy per pass, with Force when any pair is retried. A deploy is held back while
  * any association on the WorkSpace is in flight (a deployment is running; AWS answers
@@ -68,20 +73,28 @@ export function isTerminalReason(reasonCode: string | undefined): boolean {
   return reasonCode !== undefined && reasonCode.startsWith('ValidationError.');
 }
 
-export function plan(desired: readonly Target[], observed: ObservedState): Plan {
-  const targets: TargetPlan[] = desired.map((target) =>
-    target.type === 'connect' ? planConnect(target, observed) : planWorkSpace(target, observed),
-  );
+/** Items to leave out of a target's plan: resource ARNs, application ids, or the WorkSpace id (no deploy). */
+export interface Exclusions {
+  has(item: string): boolean;
+}
+
+const NONE: Exclusions = { has: () => false };
+
+export function plan(desired: readonly Target[], observed: ObservedState, excluded?: (targetKey: string) => Exclusions | undefined): Plan {
+  const targets: TargetPlan[] = desired.map((target) => {
+    const ex = excluded?.(target.key) ?? NONE;
+    return target.type === 'connect' ? planConnect(target, observed, ex) : planWorkSpace(target, observed, ex);
+  });
   return { targets, summary: summarize(targets) };
 }
 
-export function planConnect(target: ConnectTarget, observed: ObservedState): ConnectPlan {
+export function planConnect(target: ConnectTarget, observed: ObservedState, excluded: Exclusions = NONE): ConnectPlan {
   const seen = observed.get(target.key);
   const associated = seen?.type === 'connect' ? seen.associated : new Set<string>();
   const toAdd: string[] = [];
-  for (const arn of target.desired.keys()) if (!associated.has(arn)) toAdd.push(arn);
+  for (const arn of target.desired.keys()) if (!associated.has(arn) && !excluded.has(arn)) toAdd.push(arn);
   const toRemove: string[] = [];
-  if (target.prune) for (const arn of associated) if (!target.desired.has(arn)) toRemove.push(arn);
+  if (target.prune) for (const arn of associated) if (!target.desired.has(arn) && !excluded.has(arn)) toRemove.push(arn);
   return {
     type: 'connect',
     target,
@@ -90,7 +103,7 @@ export function planConnect(target: ConnectTarget, observed: ObservedState): Con
   };
 }
 
-export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState): WorkSpacePlan {
+export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, excluded: Exclusions = NONE): WorkSpacePlan {
   const seen = observed.get(target.key);
   const applications = seen?.type === 'workspaces' ? seen.applications : new Map<string, ObservedApplication>();
   const associate: string[] = [];
@@ -101,6 +114,7 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState):
   let needsDeploy = false;
 
   for (const applicationId of target.desired.keys()) {
+    if (excluded.has(applicationId)) continue;
     const app = applications.get(applicationId);
     const state = app?.state ?? 'REMOVED';
     switch (state) {
@@ -134,7 +148,7 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState):
 
   if (target.prune) {
     for (const app of applications.values()) {
-      if (target.desired.has(app.applicationId)) continue;
+      if (target.desired.has(app.applicationId) || excluded.has(app.applicationId)) continue;
       switch (app.state) {
         case 'REMOVED':
           break;
@@ -157,7 +171,7 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState):
   }
 
   let deploy: WorkSpacePlan['deploy'] = null;
-  if (needsDeploy) {
+  if (needsDeploy && !excluded.has(target.workspaceId)) {
     const blocking = [...applications.values()].filter((a) => isInFlight(a.state));
     if (blocking.length === 0) {
       deploy = { force: retry.length > 0 };

@@ -23,8 +23,8 @@ import type { Action, ActionResult, ItemFailure, Provider } from '../providers/t
 import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { Observer } from './observer.js';
-import { chunk, CONNECT_BATCH_SIZE, hasChanges, planConnect, planWorkSpace } from './plan.js';
-import type { ConnectPlan, ObservedState, TargetPlan, WorkSpacePlan } from './types.js';
+import { hasChanges, planConnect, planWorkSpace } from './plan.js';
+import type { ObservedState, TargetPlan } from './types.js';
 import { WorkQueue } from './workqueue.js';
 import type { BackoffOptions } from './workqueue.js';
 
@@ -57,6 +57,8 @@ export interface TargetState {
   retrying: Failure[];
   /** The last plan computed for the target (what remains). */
   lastPlan?: TargetPlan;
+  /** Whether AWS could ever be asked what the target has (if not, nothing was attempted for it). */
+  observed: boolean;
   done: DoneCounts;
 }
 
@@ -123,7 +125,7 @@ export class Reconciler {
     for (const t of targets) {
       const st = this.states.get(t.key);
       if (!st) {
-        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero() });
+        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero(), observed: false });
         added++;
         this.queueOf(t).add(t.key);
       } else if (!sameDesired(st.target, t)) {
@@ -228,11 +230,9 @@ export class Reconciler {
       }
       return;
     }
+    st.observed = true;
     const observed: ObservedState = new Map([[key, outcome.observed]]);
-    const tp = this.withoutTerminal(
-      target.type === 'connect' ? planConnect(target, observed) : planWorkSpace(target, observed),
-      st,
-    );
+    const tp = target.type === 'connect' ? planConnect(target, observed, st.terminal) : planWorkSpace(target, observed, st.terminal);
     st.lastPlan = tp;
     if (tp.type === 'workspaces') for (const f of tp.failed) st.terminal.set(f.item, { target: key, operation: 'DeployWorkspaceApplications', requestId: undefined, ...f });
 
@@ -304,43 +304,22 @@ export class Reconciler {
       }
     };
 
+    // Make before break: every association is made before any is removed, so a pass that fails
+    // halfway never leaves a target with less access than it started with plus what it added.
     if (tp.type === 'connect') {
       const t = tp.target;
-      await Promise.all([
-        ...tp.associate.map((items) => run({ type: 'associate', target: t, items }, 'AssociateWorkspace', items)),
-        ...tp.disassociate.map((items) => run({ type: 'disassociate', target: t, items }, 'DisassociateWorkspace', items)),
-      ]);
+      await Promise.all(tp.associate.map((items) => run({ type: 'associate', target: t, items }, 'AssociateWorkspace', items)));
+      if (this.o.signal?.aborted) return;
+      await Promise.all(tp.disassociate.map((items) => run({ type: 'disassociate', target: t, items }, 'DisassociateWorkspace', items)));
       return;
     }
     const t = tp.target;
-    await Promise.all([
-      ...tp.associate.map((id) => run({ type: 'associate', target: t, items: [id] }, 'AssociateWorkspaceApplication', [id])),
-      ...tp.disassociate.map((id) => run({ type: 'disassociate', target: t, items: [id] }, 'DisassociateWorkspaceApplication', [id])),
-    ]);
+    await Promise.all(tp.associate.map((id) => run({ type: 'associate', target: t, items: [id] }, 'AssociateWorkspaceApplication', [id])));
+    if (this.o.signal?.aborted) return;
+    await Promise.all(tp.disassociate.map((id) => run({ type: 'disassociate', target: t, items: [id] }, 'DisassociateWorkspaceApplication', [id])));
     if (tp.deploy && !this.o.signal?.aborted) {
       await run({ type: 'deploy', target: t, force: tp.deploy.force }, 'DeployWorkspaceApplications', [t.workspaceId]);
     }
-  }
-
-  /** Leave out items that already failed terminally: they are reported, not hammered. */
-  private withoutTerminal(tp: TargetPlan, st: TargetState): TargetPlan {
-    if (st.terminal.size === 0) return tp;
-    const keep = (item: string) => !st.terminal.has(item);
-    if (tp.type === 'connect') {
-      const c: ConnectPlan = {
-        ...tp,
-        associate: chunk(tp.associate.flat().filter(keep), CONNECT_BATCH_SIZE),
-        disassociate: chunk(tp.disassociate.flat().filter(keep), CONNECT_BATCH_SIZE),
-      };
-      return c;
-    }
-    const w: WorkSpacePlan = {
-      ...tp,
-      associate: tp.associate.filter(keep),
-      disassociate: tp.disassociate.filter(keep),
-      deploy: tp.deploy && keep(tp.target.workspaceId) ? tp.deploy : null,
-    };
-    return w;
   }
 
   private queueOf(t: Target): WorkQueue<string> {

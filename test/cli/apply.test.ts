@@ -43,7 +43,8 @@ describe('cli: apply', () => {
     assert.equal(report.converged, true);
     assert.equal(report.interrupted, false);
     assert.equal(report.timedOut, false);
-    assert.deepEqual(report.summary, { associate: 40, disassociate: 2, deploy: 8, wait: 0, failed: 0 });
+    assert.deepEqual(report.summary, { associate: 40, disassociate: 2, deploy: 8, wait: 0, failed: 0, notStarted: 0 });
+    assert.equal(report.notObserved, 0);
     assert.deepEqual(report.failures, []);
     assert.equal(report.targets.length, 11);
     assert.ok(report.targets.every((t: { status: string }) => t.status === 'converged'));
@@ -58,7 +59,7 @@ describe('cli: apply', () => {
     assert.equal(again.code, 0, again.stdout + again.stderr);
     const second = parseJson(again.stdout);
     assert.equal(second.converged, true);
-    assert.deepEqual(second.summary, { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0 });
+    assert.deepEqual(second.summary, { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0, notStarted: 0 });
     assert.deepEqual(mutatingCalls(sandbox.calls), []);
     assert.equal(second.calls.total, sandbox.calls.length);
     assertConverged(sandbox);

@@ -67,6 +67,9 @@ describe('cli: interrupting apply', () => {
     // Calls the interrupt kept from starting may be listed as not attempted (retryable), never as terminal.
     const failures = report.failures as { operation: string; code: string; terminal: boolean }[];
     assert.deepEqual(failures.filter((f) => f.terminal || f.code === 'AbortError').map((f) => `${f.operation} ${f.code}`), []);
+    // …and calls it kept from starting are counted apart, not listed as failures.
+    assert.deepEqual(failures.filter((f) => f.code === 'Aborted'), []);
+    assert.equal(typeof report.summary.notStarted, 'number');
 
     sandbox.setFaults({ latencyMs: 0 });
     const again = await runCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: env() });

@@ -88,6 +88,11 @@ const cases: ProblemCase[] = [
     errors: [['a.yaml', 10, 7, 'this is a queue ARN; only users (…/agent/…) and routing profiles (…/routing-profile/…) can be associated']],
   },
   {
+    reason: 'an ARN with an uppercase id (AWS compares exactly: it would name another, unknown user)',
+    files: edit(CONNECT, [`    - ${agentArn(1)}`, `    - ${agentArn(1).replace(/agent\/(.*)$/, (_m, id: string) => `agent/${id.toUpperCase()}`)}`]),
+    errors: [['a.yaml', 10, 7, 'Amazon Connect ids are lowercase, and AWS compares ARNs exactly']],
+  },
+  {
     reason: 'a user ARN written with /user/',
     files: edit(CONNECT, [`    - ${agentArn(1)}`, `    - arn:aws:connect:us-east-1:123456789012:instance/${INSTANCE}/user/u-1`]),
     errors: [['a.yaml', 10, 7, "user ARNs use 'agent'"]],

@@ -164,6 +164,21 @@ describe('planner: WorkSpaces decision table', () => {
     assert.deepEqual(p.failed, [{ item: APP, code: 'ValidationError.InsufficientMemory', message: 'needs 8 GiB', terminal: true }]);
   });
 
+  it('excluded items (terminal failures) are neither associated, removed nor deployed for', () => {
+    const other = 'wsa-other00001';
+    const observed = wsObserved([{ applicationId: other, state: 'COMPLETED' }]);
+    const ex = new Set([APP, other]);
+    const p = plan([wsTarget([APP], true)], observed, () => ex).targets[0] as WorkSpacePlan;
+    assert.deepEqual([p.associate, p.disassociate, p.deploy], [[], [], null]);
+    assert.ok(isSettled(p));
+  });
+
+  it('an excluded WorkSpace id means no deploy, while pair changes still go ahead', () => {
+    const p = plan([wsTarget([APP])], new Map(), () => new Set([WS])).targets[0] as WorkSpacePlan;
+    assert.deepEqual(p.associate, [APP]);
+    assert.equal(p.deploy, null);
+  });
+
   it('ignores an observation of the wrong type for the key', () => {
     const key = workspaceKey(REGION, WS);
     const observed: ObservedState = new Map([[key, { type: 'connect', key, associated: new Set([APP]) }]]);
@@ -226,6 +241,13 @@ describe('planner: Connect', () => {
       assert.equal(tp.associate.flat().length, tc.n);
     });
   }
+
+  it('excluded ARNs are neither added nor pruned', () => {
+    const tp = plan([connectTarget([user(1), user(2)], true)], connectObserved([user(3), user(4)]), () => new Set([user(2), user(4)])).targets[0];
+    if (tp.type !== 'connect') throw new Error('expected a connect plan');
+    assert.deepEqual(tp.associate.flat(), [user(1)]);
+    assert.deepEqual(tp.disassociate.flat(), [user(3)]);
+  });
 
   it('is deterministic: batches are sorted whatever the input order', () => {
     const arns = [5, 3, 9, 1].map(user);

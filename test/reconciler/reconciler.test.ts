@@ -234,6 +234,21 @@ describe('Reconciler (sandbox, real SDK)', function () {
       assert.equal(scheduled(reconciler), 0, 'nothing scheduled');
     });
 
+    it('an application that does not exist fails terminally once: no redeploy loop, and the rest of the WorkSpace converges', async () => {
+      w = await startWorld();
+      const t = workspace('ws-eng0000003', ['wsa-nope0000001', 'wsa-slack00001']);
+      const { reconciler } = w.run([t]);
+      await reconciler.whenSettled();
+      const st = states(reconciler).get(t.key)!;
+      assert.equal(st.status, 'failed');
+      assert.equal(st.terminal.get('wsa-nope0000001')?.code, 'ResourceNotFoundException');
+      assert.deepEqual(w.live(t), ['wsa-slack00001']);
+      const associates = w.callsSince(0, 'AssociateWorkspaceApplication').filter((c) => c.input.ApplicationId === 'wsa-nope0000001');
+      assert.equal(associates.length, 1, 'the unknown application is tried once');
+      assert.equal(w.callsSince(0, 'DeployWorkspaceApplications').length, 1, 'one deploy (for slack), none on the failure\'s account');
+      assert.equal(scheduled(reconciler), 0, 'nothing scheduled: settled for good');
+    });
+
     it('a DeploymentError is retried with Force and converges', async () => {
       w = await startWorld({ faults: { deployOutcomes: [{ workspaceId: 'ws-eng0000003', applicationId: 'wsa-slack00001', errorCode: 'DeploymentError.InternalServerError', times: 1 }] } });
       const t = workspace('ws-eng0000003', ['wsa-slack00001']);
@@ -243,6 +258,18 @@ describe('Reconciler (sandbox, real SDK)', function () {
       const deploys = w.callsSince(0, 'DeployWorkspaceApplications');
       assert.deepEqual(deploys.map((c) => c.input.Force ?? false), [false, true]);
     });
+  });
+
+  it('make before break: with prune, every AssociateWorkspace of a target is sent before any DisassociateWorkspace', async () => {
+    w = await startWorld();
+    // Supervisors has agent20 and routing profile 04; the desired state keeps neither of agent20.
+    const t = connect(SUPERVISORS, [agent(16), agent(17), agent(18)], true);
+    const { reconciler } = w.run([t]);
+    await reconciler.whenSettled();
+    const ops = w.callsSince(0).filter((c) => c.input.WorkspaceId === SUPERVISORS && c.operation !== 'SearchWorkspaceAssociations').map((c) => c.operation);
+    assert.ok(ops.includes('AssociateWorkspace') && ops.includes('DisassociateWorkspace'), ops.join());
+    assert.ok(ops.lastIndexOf('AssociateWorkspace') < ops.indexOf('DisassociateWorkspace'), ops.join());
+    assert.deepEqual(w.live(t), [agent(16), agent(17), agent(18)].sort());
   });
 
   it('a whole-call terminal error (unknown Connect workspace) fails that target only; the others converge', async () => {

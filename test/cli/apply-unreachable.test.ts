@@ -1,0 +1,63 @@
+/** apply when AWS cannot be used at all: exit 1 at once (nothing attempted), with a hint; never a wait until --timeout. */
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { assertNoStackTrace, cliEnv, closedPort, FAST, parseJson, removeDir, runCli, tempDir } from './helpers.js';
+
+describe('cli: apply when nothing can be attempted', () => {
+  let dir: string | undefined;
+  let sb: Sandbox | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+    await removeDir(dir);
+  });
+
+  const cases: { reason: string; env: () => Promise<Record<string, string | undefined>>; hint: RegExp }[] = [
+    {
+      reason: 'no credentials anywhere',
+      env: async () => ({ AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' }),
+      hint: /^hint: no AWS credentials were found/m,
+    },
+    {
+      reason: 'a closed port',
+      env: async () => {
+        const dead = `http://127.0.0.1:${await closedPort()}`;
+        return { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' };
+      },
+      hint: /^hint: the AWS endpoint cannot be reached/m,
+    },
+  ];
+  for (const tc of cases) {
+    it(`${tc.reason}: exit 1 within seconds, "Nothing was changed", one hint, no stack trace`, async () => {
+      const r = await runCli(['apply', 'examples/connect/london.yaml', ...FAST], { env: cliEnv(dir as string, undefined, await tc.env()) });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.ok(r.durationMs < 15_000, `took ${r.durationMs} ms`);
+      assert.match(r.stderr, /^error: cannot observe any of the 1 target .*Nothing was changed\.$/m);
+      assert.match(r.stderr, tc.hint);
+      assertNoStackTrace(r.stderr);
+    });
+  }
+
+  it('a target AWS never answers about, beside one that converges: exit 1 (not everything attempted), and the report says so', async () => {
+    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
+    // The unknown instance answers ResourceNotFound to the scan: that target is never observed.
+    const ghost = join(dir as string, 'ghost.yaml');
+    await writeFile(
+      ghost,
+      'apiVersion: workspace-reconciler/v1\nkind: ConnectWorkspaceAssociations\nmetadata:\n  name: ghost\nspec:\n  region: us-east-1\n' +
+        '  instanceId: 00000000-0000-0000-0000-00000000dead\n  workspaceId: w-1\n  resourceArns:\n' +
+        '    - arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-00000000dead/agent/u-1\n',
+    );
+    const r = await runCli(['apply', ghost, 'examples/workspaces', ...FAST, '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = parseJson(r.stdout);
+    assert.equal(report.notObserved, 1);
+    assert.equal(report.converged, false);
+    assert.ok(report.failures.some((f: { code: string; terminal: boolean }) => f.code === 'ResourceNotFoundException' && f.terminal));
+  });
+});
