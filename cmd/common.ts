@@ -8,11 +8,14 @@ import type { OutputFormat } from './options.js';
 export interface CommonOptions {
   region?: string;
   output: OutputFormat;
+}
+
+export interface LogOptions {
   logLevel: string;
   logFormat: 'json' | 'pretty';
 }
 
-export interface AwsOptions extends CommonOptions {
+export interface AwsOptions extends CommonOptions, LogOptions {
   allowEmpty: boolean;
   maxPrune: number;
   connectRate: number;
@@ -21,10 +24,13 @@ export interface AwsOptions extends CommonOptions {
   workspacesBurst: number;
 }
 
-export function addCommonOptions(cmd: Command, defaults: { logLevel: string }): Command {
-  return cmd
+/** --region and --output; with `logLevel`, also --log-level and --log-format (commands that log). */
+export function addCommonOptions(cmd: Command, defaults: { logLevel?: string } = {}): Command {
+  cmd
     .option('--region <region>', 'region for documents without spec.region (default: the AWS SDK chain, e.g. AWS_REGION)', parseRegion)
-    .addOption(new Option('--output <format>', 'output format: text or json').default('text').argParser(parseOutput))
+    .addOption(new Option('--output <format>', 'output format: text or json').default('text').argParser(parseOutput));
+  if (defaults.logLevel === undefined) return cmd;
+  return cmd
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default(defaults.logLevel))
     .addOption(new Option('--log-format <format>', 'log format on stderr').choices(['json', 'pretty']).default('json'));
 }

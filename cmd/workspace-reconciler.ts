@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
 import { CommandError, EXIT_ERROR, UsageError } from './errors.js';
+import { wantsJson, wasJsonWritten, writeJson } from './output.js';
 
 export function buildProgram(): Command {
   const program = new Command('workspace-reconciler')
@@ -30,10 +31,21 @@ export function buildProgram(): Command {
 const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
+  const code = await run(argv);
+  if (code !== 0 && wantsJson(argv) && !wasJsonWritten()) {
+    writeJson({ error: { message: lastError ?? 'failed (see stderr)', exitCode: code } });
+  }
+  return code;
+}
+
+let lastError: string | undefined;
+
+async function run(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
+    lastError = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
     if (err instanceof CommanderError) {
       // commander already printed the one-line message (or the help / version).
       return err.exitCode === 0 ? 0 : EXIT_ERROR;

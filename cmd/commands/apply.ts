@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { writeJson } from '../output.js';
 import { Command } from 'commander';
 import { plan } from '../../src/reconciler/plan.js';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
@@ -126,7 +127,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       calls: { ...rt.stats },
       revision,
     });
-    if (o.output === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    if (o.output === 'json') writeJson(report);
     else process.stdout.write(reportText(report));
     log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total }, 'apply finished');
     if (report.converged) return EXIT_OK;

@@ -1,8 +1,10 @@
+import { writeJson } from '../output.js';
 import { Command } from 'commander';
 import type { Target } from '../../src/config/types.js';
 import { plan } from '../../src/reconciler/plan.js';
 import { Observer } from '../../src/reconciler/observer.js';
 import type { ObservedState } from '../../src/reconciler/types.js';
+import { createLogger } from '../../src/log.js';
 import { addAwsOptions, addCommonOptions, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, loadOrFail } from '../desired.js';
@@ -44,12 +46,16 @@ export function planCommand(): Command {
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: PlanOptions) => {
     const { state } = await loadOrFail({ paths, region: o.region });
     const targets = checkTargets(state, o.allowEmpty);
-    const rt = createRuntime(limitsOf(o));
+    const log = createLogger({ level: o.logLevel, format: o.logFormat });
+    const rt = createRuntime({
+      ...limitsOf(o),
+      onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
+    });
     try {
       const { observed, errors } = await observeAll(observerFor(rt), targets);
       const ok = targets.filter((t) => observed.has(t.key));
       const p = plan(ok, observed);
-      if (o.output === 'json') process.stdout.write(JSON.stringify(planJson(p, errors, o.maxPrune), null, 2) + '\n');
+      if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune));
       else process.stdout.write(planText(p, errors, o.maxPrune));
       const changes = p.summary.associate + p.summary.disassociate + p.summary.deploy > 0;
       process.exitCode = errors.length > 0 ? EXIT_ERROR : changes && o.detailedExitcode ? EXIT_CHANGES_OR_NOT_CONVERGED : EXIT_OK;

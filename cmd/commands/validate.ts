@@ -1,3 +1,4 @@
+import { writeJson } from '../output.js';
 import { Command } from 'commander';
 import { formatProblem, loadDesiredState } from '../../src/config/index.js';
 import { resolveDefaultRegion } from '../../src/providers/clients.js';
@@ -10,13 +11,17 @@ export function validateCommand(): Command {
   const cmd = new Command('validate')
     .description('load and check the desired state, offline (no AWS call)')
     .argument('<path...>', 'YAML files or directories (searched recursively for *.yaml / *.yml)');
-  addCommonOptions(cmd, { logLevel: 'warn' }).action(async (paths: string[], o: CommonOptions) => {
+  addCommonOptions(cmd).option('--allow-empty', 'accept a desired state with no documents (as plan, apply and run would with it)', false).action(async (paths: string[], o: CommonOptions & { allowEmpty: boolean }) => {
     const defaultRegion = await resolveDefaultRegion(o.region);
     const r = await loadDesiredState(paths, { defaultRegion });
-    const valid = r.errors.length === 0 && r.state !== undefined;
+    // An empty desired state is refused by plan, apply and run; a CI check with validate must
+    // fail the same way, not pass a pull request that apply will refuse after the merge.
+    const empty = r.state !== undefined && r.state.documentCount === 0 && !o.allowEmpty;
+    const valid = r.errors.length === 0 && r.state !== undefined && !empty;
     if (o.output === 'json') {
       const out = {
         valid,
+        ...(empty ? { empty: true } : {}),
         errors: r.errors,
         warnings: r.warnings,
         ...(r.state
@@ -30,20 +35,19 @@ export function validateCommand(): Command {
             }
           : {}),
       };
-      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+      writeJson(out);
     } else {
       for (const p of [...r.errors, ...r.warnings]) process.stderr.write(formatProblem(p) + '\n');
       if (valid && r.state) {
         const s = r.state;
-        if (s.documentCount === 0) {
-          process.stderr.write(`warning: no documents found in ${paths.join(', ')}: plan, apply and run refuse an empty desired state unless --allow-empty\n`);
-        }
         const c = s.targets.filter((t) => t.type === 'connect').length;
         process.stdout.write(
           `valid: ${count(s.documentCount, 'document')} in ${count(s.files.length, 'file')}: ` +
             `${count(c, 'Connect workspace')}, ${count(s.targets.length - c, 'WorkSpace')}` +
             `${r.warnings.length ? ` (${count(r.warnings.length, 'warning')})` : ''}\n`,
         );
+      } else if (empty) {
+        process.stderr.write(`invalid: no documents found in ${paths.join(', ')}; an empty desired state is refused unless --allow-empty\n`);
       } else {
         process.stderr.write(`invalid: ${count(r.errors.length, 'error')}, ${count(r.warnings.length, 'warning')}\n`);
       }

@@ -23,6 +23,7 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
   const problems = new ProblemList();
   const documents: ParsedDocument[] = [];
   let documentCount = 0;
+  const skipped = new Set<string>();
   for (const source of sources) {
     if ('refused' in source) {
       problems.error(fileStart(source.file), source.refused);
@@ -30,6 +31,7 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
     }
     if (source.walked && isForeignYaml(source.text)) {
       problems.warning(fileStart(source.file), FOREIGN_FILE_WARNING);
+      skipped.add(source.file);
       continue;
     }
     const parsed = parseFile(source.file, source.text, options.defaultRegion, problems);
@@ -38,9 +40,10 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
   }
   checkUniqueNames(documents, problems);
   const targets = buildTargets(documents, problems);
-  const files = sources.map((s) => s.file);
-  const { errors, warnings } = problems.sorted(files);
+  const { errors, warnings } = problems.sorted(sources.map((s) => s.file));
   if (errors.length > 0) return { errors, warnings };
+  // Skipped files are not part of the desired state (nor of the daemon's file-loss check).
+  const files = sources.map((s) => s.file).filter((f) => !skipped.has(f));
   return { state: { targets, documentCount, files }, errors, warnings };
 }
 

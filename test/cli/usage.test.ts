@@ -13,8 +13,8 @@ describe('cli: usage', () => {
   const env = () => cliEnv(dir as string);
 
   const help = [
-    { reason: 'the program lists its commands', args: ['--help'], lists: ['validate', 'plan', 'apply', 'sandbox'] },
-    { reason: 'validate lists its options', args: ['validate', '--help'], lists: ['<path...>', '--region <region>', '--output <format>', '--log-level <level>', '--log-format <format>'] },
+    { reason: 'the program lists its commands', args: ['--help'], lists: ['validate', 'plan', 'apply', 'run', 'sandbox'] },
+    { reason: 'validate lists its options', args: ['validate', '--help'], lists: ['<path...>', '--region <region>', '--output <format>', '--allow-empty'] },
     {
       reason: 'plan lists its options',
       args: ['plan', '--help'],
@@ -43,6 +43,7 @@ describe('cli: usage', () => {
 
   const bad = [
     { reason: 'an unknown option of validate', args: ['validate', '--bogus', 'examples'], error: "error: unknown option '--bogus'" },
+    { reason: 'validate does not log, so it has no --log-level', args: ['validate', '--log-level', 'debug', 'examples'], error: "error: unknown option '--log-level'" },
     { reason: 'an unknown option of plan', args: ['plan', '--bogus', 'examples'], error: "error: unknown option '--bogus'" },
     { reason: 'an unknown option of apply', args: ['apply', '--prunne', 'examples'], error: "error: unknown option '--prunne'" },
     { reason: 'an unknown command', args: ['destroy', 'examples'], error: "error: unknown command 'destroy'" },

@@ -30,18 +30,32 @@ describe('cli: validate', () => {
     return d;
   }
 
-  it('an empty directory is valid (exit 0) but warns that the other commands would refuse it', async () => {
+  it('an empty directory is refused (exit 1) as plan/apply/run would refuse it, unless --allow-empty', async () => {
     const d = await files({});
     const r = await runCli(['validate', d], { env: env() });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'valid: 0 documents in 0 files: 0 Connect workspaces, 0 WorkSpaces\n');
-    assert.equal(r.stderr, `warning: no documents found in ${d}: plan, apply and run refuse an empty desired state unless --allow-empty\n`);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `invalid: no documents found in ${d}; an empty desired state is refused unless --allow-empty\n`);
+    const ok = await runCli(['validate', d, '--allow-empty'], { env: env() });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'valid: 0 documents in 0 files: 0 Connect workspaces, 0 WorkSpaces\n');
+    const json = await runCli(['validate', d, '--output', 'json'], { env: env() });
+    assert.equal(json.code, 1);
+    assert.deepEqual([parseJson(json.stdout).valid, parseJson(json.stdout).empty], [false, true]);
+  });
+
+  it('--output json prints one JSON document even when the command fails before a result (a missing path)', async () => {
+    const r = await runCli(['validate', join(dir as string, 'nope.yaml'), '--output', 'json'], { env: env() });
+    assert.equal(r.code, 1);
+    const out = parseJson(r.stdout);
+    assert.equal(out.error.exitCode, 1);
+    assert.match(out.error.message, /^cannot read '.*nope\.yaml': no such file or directory$/);
   });
 
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'valid: 6 documents in 8 files: 4 Connect workspaces, 7 WorkSpaces (3 warnings)\n');
+    assert.equal(r.stdout, 'valid: 6 documents in 5 files: 4 Connect workspaces, 7 WorkSpaces (3 warnings)\n');
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 3, r.stderr);
     for (const [i, f] of DEPLOY_FILES.entries()) assert.match(lines[i], new RegExp(`^${literal(f)}:1:1: warning: skipped: not a workspace-reconciler file`));
@@ -99,7 +113,9 @@ describe('cli: validate', () => {
       const r = await runCli(['validate', missing, ...tc.args], { env: env() });
       assert.equal(r.code, 1);
       assert.equal(r.stderr, `error: cannot read '${missing}': no such file or directory\n`);
-      assert.equal(r.stdout, '');
+      // With --output json, stdout still carries exactly one JSON document: the error.
+      if (tc.args.includes('json')) assert.equal(parseJson(r.stdout).error.exitCode, 1);
+      else assert.equal(r.stdout, '');
     });
   }
 });
