@@ -53,8 +53,8 @@ export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLi
 }
 
 /** A duration option whose default shows as written ("10m"), not as milliseconds. */
-export function durationOption(flags: string, description: string, defaultText: string): Option {
-  return new Option(flags, description).argParser(parseDuration).default(parseDuration(defaultText), defaultText);
+export function durationOption(flags: string, description: string, defaultText: string, parse: (value: string) => number = parseDuration): Option {
+  return new Option(flags, description).argParser(parse).default(parseDuration(defaultText), defaultText);
 }
 
 export { parseDuration };

@@ -12,6 +12,26 @@ export function parseDuration(value: string): number {
   return Math.round(ms);
 }
 
+/**
+ * A duration parser that also refuses values below `minText` (a duration as the user writes it:
+ * "1s", "10ms", "0"), e.g. `durationAtLeast('1s')` for a resync period, where 0 would be a hot loop.
+ */
+export function durationAtLeast(minText: string): (value: string) => number {
+  const min = parseDuration(minText);
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms < min) throw new InvalidArgumentError(`expected a duration of at least ${minText}, got '${value}'`);
+    return ms;
+  };
+}
+
+/** A duration > 0 (a timeout of 0 would give up before starting). */
+export function parsePositiveDuration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms <= 0) throw new InvalidArgumentError(`expected a duration > 0 such as 30s or 10m, got '${value}'`);
+  return ms;
+}
+
 export function parseNonNegativeInt(value: string): number {
   if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number >= 0, got '${value}'`);
   return Number(value);

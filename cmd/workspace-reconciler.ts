@@ -8,6 +8,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 import { Command, CommanderError } from "commander";
 import { InputPathError, LoadOptionsError } from '../src/config/index.js';
+import { ClientConfigError } from '../src/providers/clients.js';
 import { applyCommand } from './commands/apply.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -50,7 +51,7 @@ async function run(argv: string[]): Promise<number> {
       // commander already printed the one-line message (or the help / version).
       return err.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    if (err instanceof CommandError || err instanceof UsageError || err instanceof InputPathError || err instanceof LoadOptionsError) {
+    if (err instanceof CommandError || err instanceof UsageError || err instanceof InputPathError || err instanceof LoadOptionsError || err instanceof ClientConfigError) {
       process.stderr.write(`error: ${err.message}\n`);
       return EXIT_ERROR;
     }

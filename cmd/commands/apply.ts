@@ -8,6 +8,7 @@ import { readGitRevision } from '../../src/ops/gitrev.js';
 import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
 import type { Lock } from '../../src/ops/lock.js';
 import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../common.js';
+import { durationAtLeast, parsePositiveDuration } from '../options.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, count, loadOrFail } from '../desired.js';
 import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
@@ -27,8 +28,8 @@ export function applyCommand(): Command {
   const cmd = new Command('apply')
     .description('one reconcile pass: make AWS match the desired state, wait until converged or --timeout')
     .argument('<path...>', 'YAML files or directories')
-    .addOption(durationOption('--timeout <duration>', 'give up waiting after this long (exit 2)', '10m'))
-    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s'))
+    .addOption(durationOption('--timeout <duration>', 'give up waiting after this long (exit 2)', '10m', parsePositiveDuration))
+    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s', durationAtLeast('10ms')))
     .option('--no-progress', 'no live progress line on a terminal');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: ApplyOptions) => {
     process.exitCode = await runApply(paths, o);
@@ -44,7 +45,9 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   // Cron safety: two applies of the same desired state never overlap.
   let lock: Lock;
   try {
-    lock = await acquireLock({ key: lockKeyFor(paths), paths });
+    // Keyed on the targets, not on how the paths are spelt: `examples/` and `examples/connect
+    // examples/workspaces` are the same desired state.
+    lock = await acquireLock({ key: lockKeyFor(targets.map((t) => t.key)), paths });
   } catch (err) {
     if (err instanceof LockError) throw new CommandError(err.message);
     throw err;

@@ -5,12 +5,16 @@ import { parseListen, startHttpServer } from '../../src/daemon/http.js';
 import type { ListenAddress } from '../../src/daemon/http.js';
 import { Metrics } from '../../src/daemon/metrics.js';
 import { createLogger } from '../../src/log.js';
-import { resolveDefaultRegion } from '../../src/providers/clients.js';
+import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
+import type { Lock } from '../../src/ops/lock.js';
+import { ClientConfigError, resolveDefaultRegion } from '../../src/providers/clients.js';
 import { systemClock } from '../../src/reconciler/clock.js';
 import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { CommandError, EXIT_OK } from '../errors.js';
+import { durationAtLeast } from '../options.js';
 import { createRuntime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 
 interface RunOptions extends AwsOptions {
   interval: number;
@@ -30,14 +34,15 @@ function listenOption(value: string): ListenAddress {
 }
 
 export function runCommand(): Command {
+  // Lower bounds: a 0 resync period or poll interval would spin in a hot loop against AWS.
   const cmd = new Command('run')
     .description('the daemon: reconcile, watch the files, resync every --interval; serves /healthz, /readyz, /metrics')
     .argument('<path...>', 'YAML files or directories')
-    .addOption(durationOption('--interval <duration>', 'full resync period (jittered ±10 %)', '5m'))
+    .addOption(durationOption('--interval <duration>', 'full resync period (jittered ±10 %), at least 1s', '5m').argParser(durationAtLeast('1s')))
     .addOption(new Option('--listen <host:port>', 'address of /healthz, /readyz and /metrics').argParser(listenOption).default(parseListen('127.0.0.1:9464'), '127.0.0.1:9464'))
-    .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long to wait for calls in flight', '30s'))
-    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s'))
-    .addOption(durationOption('--debounce <duration>', 'quiet time after a file change before reloading', '1s'))
+    .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long to wait for calls in flight (0: do not wait)', '30s').argParser(durationAtLeast('0')))
+    .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight, at least 10ms', '5s').argParser(durationAtLeast('10ms')))
+    .addOption(durationOption('--debounce <duration>', 'quiet time after a file change before reloading (0: none)', '1s').argParser(durationAtLeast('0')))
     .option('--no-watch', 'do not watch the files (reload on SIGHUP and every --interval only)');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'info' })).action(async (paths: string[], o: RunOptions) => {
     process.exitCode = await runDaemon(paths, o);
@@ -45,48 +50,22 @@ export function runCommand(): Command {
   return cmd;
 }
 
+/** A bad AWS_MAX_ATTEMPTS / AWS_REGION, or a held lock, is the operator's to fix: one line, exit 1. */
+function operatorError(err: unknown): unknown {
+  return err instanceof ClientConfigError || err instanceof LockError ? new CommandError(err.message) : err;
+}
+
 async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
   const abort = new AbortController();
   setMaxListeners(0, abort.signal);
-  const metrics = new Metrics();
-  metrics.zero();
   let daemon: Daemon | undefined;
-  const rt = createRuntime({
-    ...limitsOf(o),
-    signal: abort.signal,
-    onCall: (e) => {
-      metrics.onCall(e);
-      daemon?.onCall(e);
-      if (e.outcome === 'throttled') log.debug({ service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
-    },
-  });
-  daemon = new Daemon({
-    paths,
-    defaultRegion: await resolveDefaultRegion(o.region),
-    providers: rt.providers,
-    clock: systemClock,
-    logger: log,
-    metrics,
-    intervalMs: o.interval,
-    debounceMs: o.debounce,
-    pollIntervalMs: o.pollInterval,
-    maxPrune: o.maxPrune,
-    allowEmpty: o.allowEmpty,
-    watch: o.watch,
-    signal: abort.signal,
-  });
-  const d = daemon;
-  let http;
-  try {
-    http = await startHttpServer(o.listen, metrics, () => d.readiness());
-  } catch (err) {
-    rt.close();
-    throw new CommandError(`cannot listen on ${o.listen.host}:${o.listen.port}: ${(err as Error).message}`);
-  }
-  log.info({ listen: http.url, paths, interval: o.interval }, 'daemon starting');
+  let lock: Lock | undefined;
+  const releaseOnExit = () => lock?.releaseSync();
 
-  // First SIGTERM/SIGINT: drain (bounded), exit 0. A second: exit at once.
+  // The signal handlers come first, before any await: without a listener Node's default action
+  // kills the process, so a SIGTERM during start-up (a rollout, a quick systemctl stop) must find
+  // them in place. First SIGTERM/SIGINT: drain (bounded), exit 0. A second: exit at once.
   let signals = 0;
   let stopping: Promise<void> | undefined;
   let abandoned = false;
@@ -95,22 +74,80 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
     }
+    const d = daemon;
     stopping = (async () => {
       log.info({ signal, shutdownTimeoutMs: o.shutdownTimeout }, 'shutting down: no new work, finishing calls in flight');
       abort.abort(new Error(`received ${signal}`));
-      const drained = await d.stop(o.shutdownTimeout);
+      const drained = d ? await d.stop(o.shutdownTimeout) : true;
       abandoned = !drained;
       log.info({ drained }, drained ? 'shut down cleanly' : 'shutdown timeout: calls still in flight were abandoned');
     })();
   };
   const onHup = () => {
+    if (!daemon) return; // not started yet: the first load reads the files anyway
     log.info({}, 'SIGHUP: reloading the desired state');
-    void d.resync('SIGHUP');
+    void daemon.resync('SIGHUP');
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   process.on('SIGHUP', onHup);
+  const stopped = async () => {
+    await stopping;
+    return EXIT_OK;
+  };
+
+  let rt: Runtime | undefined;
+  let http: Awaited<ReturnType<typeof startHttpServer>> | undefined;
   try {
+    const metrics = new Metrics();
+    metrics.zero();
+    try {
+      rt = createRuntime({
+        ...limitsOf(o),
+        signal: abort.signal,
+        onCall: (e) => {
+          metrics.onCall(e);
+          daemon?.onCall(e);
+          if (e.outcome === 'throttled') log.debug({ service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
+        },
+      });
+    } catch (err) {
+      throw operatorError(err);
+    }
+    const defaultRegion = await resolveDefaultRegion(o.region).catch((err: unknown) => Promise.reject(operatorError(err)));
+    if (abort.signal.aborted) return await stopped();
+    const d = new Daemon({
+      paths,
+      defaultRegion,
+      providers: rt.providers,
+      clock: systemClock,
+      logger: log,
+      metrics,
+      intervalMs: o.interval,
+      debounceMs: o.debounce,
+      pollIntervalMs: o.pollInterval,
+      maxPrune: o.maxPrune,
+      allowEmpty: o.allowEmpty,
+      watch: o.watch,
+      signal: abort.signal,
+      // A cron `apply` and this daemon on the same desired state must not overlap: the daemon holds
+      // apply's lock, keyed on the targets of its first valid load, for its whole life.
+      beforeFirstUse: async (state) => {
+        const taken = await acquireLock({ key: lockKeyFor(state.targets.map((t) => t.key)), paths }).catch((err: unknown) => Promise.reject(operatorError(err)));
+        lock = taken;
+        process.once('exit', releaseOnExit);
+        if (taken.staleFrom) log.warn({ pid: taken.staleFrom.pid, lock: taken.path }, 'took over a stale lock');
+      },
+    });
+    daemon = d;
+    try {
+      http = await startHttpServer(o.listen, metrics, () => d.readiness());
+    } catch (err) {
+      throw new CommandError(`cannot listen on ${o.listen.host}:${o.listen.port}: ${(err as Error).message}`);
+    }
+    log.info({ listen: http.url, paths, interval: o.interval }, 'daemon starting');
+    if (abort.signal.aborted) return await stopped();
+
     const started = await d.start();
     // A signal during the first load is a shutdown, not a desired state that cannot be loaded.
     if (!started && !abort.signal.aborted) {
@@ -118,12 +155,13 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
     }
     // The 'abort' event fires once: a signal that came during start() already fired it.
     if (!abort.signal.aborted) await new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true }));
-    await stopping;
-    return EXIT_OK;
+    return await stopped();
   } finally {
     process.off('SIGHUP', onHup);
-    await http.close();
-    rt.close();
+    await http?.close();
+    rt?.close();
+    await lock?.release();
+    process.off('exit', releaseOnExit);
     // Abandoned calls would keep the process alive until answered (the SDK even resends those
     // whose sockets rt.close() destroyed): --shutdown-timeout must bound the exit.
     if (abandoned) process.exit(EXIT_OK);

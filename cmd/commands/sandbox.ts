@@ -7,6 +7,7 @@ import {
   assertFaults, readSeedFile, SandboxOptionError, SeedError, seededRandom, startSandbox,
   type CallRecord, type FaultOptions, type SandboxOptions,
 } from '../../src/sandbox/index.js';
+import { CommandError } from '../errors.js';
 
 export interface SandboxCommandIO {
   /** Default: process.stdout. */
@@ -87,10 +88,12 @@ export function sandboxCommand(io: SandboxCommandIO = {}): Command {
       try {
         sandbox = await startSandbox(options);
       } catch (e) {
-        const what = e instanceof SeedError ? `option '--seed <file>' value '${flags.seed ?? 'demo-seed.yaml'}' is invalid: ` : '';
-        if (e instanceof SeedError || e instanceof SandboxOptionError || (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-          this.error(`error: ${what}${(e as Error).message}`, { exitCode: 1 });
+        // A port in use is not a usage mistake: one line with the way out, no "--help" hint.
+        if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new CommandError(`cannot listen on ${flags.host}:${flags.port}: the port is in use; choose another --port, or --port 0 for a free one`);
         }
+        const what = e instanceof SeedError ? `option '--seed <file>' value '${flags.seed ?? 'demo-seed.yaml'}' is invalid: ` : '';
+        if (e instanceof SeedError || e instanceof SandboxOptionError) this.error(`error: ${what}${(e as Error).message}`, { exitCode: 1 });
         throw e;
       }
       out(

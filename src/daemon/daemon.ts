@@ -56,6 +56,12 @@ export interface DaemonOptions {
   watch?: boolean;
   /** Shared with the rate limiter: aborted on shutdown so queued calls are dropped. */
   signal: AbortSignal;
+  /**
+   * Called once, with the first desired state that passes validation, before the daemon observes
+   * or changes anything in AWS: the run command takes the overlap lock on its targets here. When
+   * it rejects, start() rejects with that error and nothing is started. Default none.
+   */
+  beforeFirstUse?: (state: DesiredState) => Promise<void>;
   random?: () => number;
 }
 
@@ -72,8 +78,11 @@ export class Daemon {
   private resyncTimer?: Timer;
   private confirmTimer?: Timer;
   private firstPassDone = false;
-  private awsReachable = true;
+  /** Services/regions whose last call failed as retryable (network error, 5xx): `connect us-east-1`. */
+  private readonly unreachable = new Set<string>();
   private stopped = false;
+  private admitted = false;
+  private startFailure?: { error: unknown };
   private readonly random: () => number;
   private readonly log: Logger;
 
@@ -95,11 +104,16 @@ export class Daemon {
 
   /**
    * Load the desired state and start reconciling. Returns false when the first load is not
-   * usable. When stop() is called meanwhile, nothing is started.
+   * usable; rejects with beforeFirstUse's error when that rejects. When stop() is called
+   * meanwhile, nothing is started.
    */
   async start(): Promise<boolean> {
     const first = await this.reload('start');
     const usable = first === 'applied' || first === 'unchanged';
+    if (this.startFailure) {
+      this.confirmTimer?.cancel();
+      throw this.startFailure.error;
+    }
     if (!usable || this.stopped) {
       // Not starting (or stopped meanwhile): a retry the refusal scheduled must not reload (and
       // call AWS) later on, and nothing may start after stop().
@@ -154,7 +168,7 @@ export class Daemon {
   readiness(): Readiness {
     if (!this.current) return { ready: false, reason: 'no valid desired state loaded yet' };
     if (!this.firstPassDone) return { ready: false, reason: 'first reconcile not finished' };
-    if (!this.awsReachable) return { ready: false, reason: 'AWS is not answering (network errors or 5xx)' };
+    if (this.unreachable.size > 0) return { ready: false, reason: `AWS is not answering (network errors or 5xx): ${[...this.unreachable].sort().join(', ')}` };
     return { ready: true, reason: `enforcing ${this.current.state.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
   }
 
@@ -162,10 +176,23 @@ export class Daemon {
     return this.current?.revision;
   }
 
-  /** Feed AWS call outcomes in (reachability for /readyz). */
+  /**
+   * Feed AWS call outcomes in (reachability for /readyz), per service and region, so that one
+   * endpoint's answers do not hide another's outage. Readiness changing is logged once each way,
+   * at warn when AWS stops answering: single retries are routine, an outage is not.
+   */
   onCall(e: CallEvent): void {
-    if (e.outcome === 'success' || e.outcome === 'throttled' || e.outcome === 'terminal') this.awsReachable = true;
-    else if (e.outcome === 'retryable') this.awsReachable = false;
+    const answered = e.outcome === 'success' || e.outcome === 'throttled' || e.outcome === 'terminal';
+    if (!answered && e.outcome !== 'retryable') return;
+    const where = `${e.service} ${e.region}`;
+    const wasReachable = this.unreachable.size === 0;
+    if (answered) this.unreachable.delete(where);
+    else this.unreachable.add(where);
+    const reachable = this.unreachable.size === 0;
+    if (reachable === wasReachable) return;
+    const fields = { service: e.service, region: e.region, operation: e.operation };
+    if (reachable) this.log.info(fields, 'AWS answering again');
+    else this.log.warn({ ...fields, code: e.errorCode }, 'AWS is not answering');
   }
 
   /**
@@ -195,12 +222,24 @@ export class Daemon {
     this.lastWarnings = warnings.join('\n');
     if (!r.state || r.errors.length > 0) {
       for (const p of r.errors) this.log.error({ problem: formatProblem(p) }, 'desired state invalid');
-      return this.keep('invalid', reason, `${r.errors.length} problems in the desired state`);
+      const n = r.errors.length;
+      return this.keep('invalid', reason, `${n} ${n === 1 ? 'problem' : 'problems'} in the desired state`);
     }
     const state = r.state;
     if (state.documentCount === 0 && !this.o.allowEmpty) return this.keep('refused', reason, 'the desired state has no documents (use --allow-empty to accept that)');
     const noRegion = state.targets.find((t) => t.region === undefined);
     if (noRegion) return this.keep('refused', reason, `target ${noRegion.key} has no region: set spec.region or --region`);
+    if (!this.admitted) {
+      try {
+        await this.o.beforeFirstUse?.(state);
+      } catch (error) {
+        // start() rethrows it; nothing else may load (or reach AWS) after this.
+        this.startFailure = { error };
+        this.stopped = true;
+        return 'refused';
+      }
+      this.admitted = true;
+    }
 
     const lost = this.current ? this.current.state.files.filter((f) => !state.files.includes(f)) : [];
     if (lost.length > 0) {
@@ -231,6 +270,9 @@ export class Daemon {
     const revision = (await readGitRevision(this.o.paths[0]).catch(() => undefined))?.commit;
     const changes = this.reconciler.setTargets(state.targets);
     this.current = { state, revision };
+    // An endpoint no target uses any more is never called again: it must not hold readiness down.
+    const inUse = new Set(state.targets.map((t) => `${t.type} ${t.region}`));
+    for (const where of this.unreachable) if (!inUse.has(where)) this.unreachable.delete(where);
     const result: ReloadResult = changes.added + changes.changed + changes.removed > 0 || !previous.size ? 'applied' : 'unchanged';
     this.o.metrics.onReload(result, { revision: revision ?? 'unknown', files: state.files.length, documents: state.documentCount, targets: state.targets.length });
     if (result === 'applied') {

@@ -1,8 +1,15 @@
-// An overlap lock for one-shot `apply` runs (cron, systemd timers, CI).
+// An overlap lock for everything that changes AWS: one-shot `apply` runs (cron, systemd timers, CI)
+// and the daemon (`run`), which holds it for its whole life.
 //
-// Two applies on the same desired state would each observe, plan and act on the same targets; with
+// Two of them on the same desired state would each observe, plan and act on the same targets; with
 // prune they could undo each other's work mid-flight. The second one must stop with a clear message
 // (the CLI maps LockError to exit 1) instead.
+//
+// The key is derived from the desired state's targets (lockKeyFor), not from how its paths are
+// spelled: `apply examples/` and `apply examples/connect examples/workspaces` name the same
+// targets and must exclude each other. (Two desired states that share only some targets get
+// different keys, so the lock cannot see that overlap; examples/deploy/README.md asks for one
+// reconciler per desired state.)
 //
 // The lock is a file `workspace-reconciler-<key>.lock` holding JSON {pid, startedAt, hostname,
 // paths, token}. How it is taken:
@@ -20,10 +27,10 @@
 //   it only if it is byte for byte the stale one. Every other removal is an owner releasing its
 //   own live lock, which cannot be the stale one, so nothing can replace the stale lock between
 //   that re-read and the unlink. A racer that finds the takeover file held by a live process is told that
-//   another apply is starting (LockHeldError naming that process). (A first version moved the
+//   another run is starting (LockHeldError naming that process). (A first version moved the
 //   stale file aside and put it back when it turned out live; a stress test with 8 concurrent
 //   acquirers produced two winners in most rounds, through the moment the file was away.)
-// - A takeover file left by a dead process means an apply died within microseconds of taking over
+// - A takeover file left by a dead process means a run died within microseconds of taking over
 //   a stale lock. That double fault is reported (a LockError) rather than repaired, because
 //   repairing it safely needs the very guard it is.
 // - A pid recorded by this very process but with a token this process does not hold is a previous
@@ -39,10 +46,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname as osHostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
 export interface LockOptions {
-  /** Names the lock; `[A-Za-z0-9._-]{1,128}`, usually `lockKeyFor(paths)`. Required. */
+  /** Names the lock; `[A-Za-z0-9._-]{1,128}`, usually `lockKeyFor(target keys)`. Required. */
   key: string;
   /** Directory for the lock file. Default: `os.tmpdir()`. */
   dir?: string;
@@ -65,7 +72,7 @@ export interface Lock {
   releaseSync(): void;
 }
 
-/** Base class: the apply did not start because of the lock. */
+/** Base class: the apply or run did not start because of the lock. */
 export class LockError extends Error {
   constructor(
     message: string,
@@ -84,7 +91,7 @@ export class LockHeldError extends LockError {
   constructor(holder: { pid: number; startedAt: Date; hostname: string }, path: string) {
     const where = holder.hostname === osHostname() ? '' : ` on host ${holder.hostname}`;
     super(
-      `another apply is running on this desired state (pid ${holder.pid}${where}, started ` +
+      `another workspace-reconciler apply or run is working on this desired state (pid ${holder.pid}${where}, started ` +
         `${isoSeconds(holder.startedAt)}; lock file ${path})`,
       path,
     );
@@ -97,8 +104,8 @@ export class LockHeldError extends LockError {
 export class LockCorruptError extends LockError {
   constructor(path: string, reason: string) {
     super(
-      `lock file ${path} is not a lock this tool wrote (${reason}); make sure no apply is running ` +
-        `on this desired state, then delete the file`,
+      `lock file ${path} is not a lock this tool wrote (${reason}); make sure no apply or run is ` +
+        `working on this desired state, then delete the file`,
       path,
     );
   }
@@ -118,10 +125,13 @@ const ownTokens = new Set<string>();
 // Taking over a stale lock can lose a race; a few rounds settle it either way.
 const MAX_ATTEMPTS = 3;
 
-/** sha256 of the sorted, de-duplicated absolute paths; the first 16 hex digits. */
-export function lockKeyFor(paths: string[]): string {
-  const absolute = [...new Set(paths.map((p) => resolve(p)))].sort();
-  return createHash('sha256').update(absolute.join('\0')).digest('hex').slice(0, 16);
+/**
+ * The lock key of a desired state: sha256 of its sorted, de-duplicated target keys (`Target.key`),
+ * the first 16 hex digits. Spelling the paths differently cannot give the same targets two keys.
+ */
+export function lockKeyFor(targetKeys: string[]): string {
+  const keys = [...new Set(targetKeys)].sort();
+  return createHash('sha256').update(keys.join('\0')).digest('hex').slice(0, 16);
 }
 
 /** Takes the lock or throws LockHeldError / LockCorruptError (both LockError). */
@@ -273,7 +283,7 @@ async function removeStale(path: string, expected: string, ourRecord: string): P
     if (!isStale(taker.record)) throw new LockHeldError(holderOf(taker.record), path);
     throw new LockError(
       `pid ${taker.record.pid} died while taking over the stale lock file ${path}; make sure no ` +
-        `apply is running on this desired state, then delete ${guard} and ${path}`,
+        `apply or run is working on this desired state, then delete ${guard} and ${path}`,
       guard,
     );
   }

@@ -30,6 +30,27 @@ export class ReconcilerRetryStrategy extends ConfiguredRetryStrategy {
   }
 }
 
+/**
+ * The AWS configuration in the environment is unusable (a bad AWS_MAX_ATTEMPTS or AWS_REGION):
+ * something the operator must fix, reported as one line (the CLI maps it to exit 1).
+ */
+export class ClientConfigError extends Error {
+  override name = 'ClientConfigError';
+}
+
+/** The form of every AWS region name (us-east-1, eu-west-2, us-gov-west-1, ap-southeast-4). */
+const REGION = /^[a-z]{2}(-[a-z]+){1,2}-\d$/;
+
+/** AWS_MAX_ATTEMPTS as the SDK reads it; undefined when unset or empty. */
+function maxAttemptsFromEnv(): number | undefined {
+  const raw = process.env.AWS_MAX_ATTEMPTS;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) {
+    throw new ClientConfigError(`AWS_MAX_ATTEMPTS must be a whole number >= 1, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
 export interface ClientFactoryOptions {
   /** Attempts per call for transient errors, the first included. Default AWS_MAX_ATTEMPTS, else 3 (the SDK's). */
   maxAttempts?: number;
@@ -46,9 +67,9 @@ export class ClientFactory {
   private readonly options: ClientFactoryOptions;
 
   constructor(options: ClientFactoryOptions = {}) {
-    // The SDK's own AWS_MAX_ATTEMPTS is honoured, as a user of any AWS tool would expect.
-    const fromEnv = process.env.AWS_MAX_ATTEMPTS ? Number(process.env.AWS_MAX_ATTEMPTS) : undefined;
-    this.options = { ...options, maxAttempts: options.maxAttempts ?? fromEnv };
+    // The SDK's own AWS_MAX_ATTEMPTS is honoured, as a user of any AWS tool would expect; an
+    // unusable value is the operator's to fix (ClientConfigError), not a programming error.
+    this.options = { ...options, maxAttempts: options.maxAttempts ?? maxAttemptsFromEnv() };
     const n = this.options.maxAttempts ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected \`maxAttempts\` to be an integer >= 1, got ${n}`);
   }
@@ -86,17 +107,33 @@ export class ClientFactory {
 }
 
 /**
- * The region for documents without `spec.region`: `--region`, else the SDK's default chain
- * (AWS_REGION, AWS_DEFAULT_REGION, the profile's region). Undefined when none is configured.
+ * The region for documents without `spec.region`: `--region`, else the SDK's default chain, which
+ * in the JS SDK v3 is AWS_REGION, then the `region` of the profile (AWS_PROFILE, else default) in
+ * the AWS config file. (AWS_DEFAULT_REGION is the AWS CLI's variable; the JS SDK ignores it.)
+ * Undefined when none is configured. A configured value that is not a region name is a
+ * ClientConfigError naming where it came from: otherwise the operator, who did set AWS_REGION,
+ * would later be told to set it. (A profile region the SDK itself refuses, e.g. one with spaces,
+ * reads as none: the SDK does not say which setting it refused.)
  */
 export async function resolveDefaultRegion(explicit?: string): Promise<string | undefined> {
   if (explicit) return explicit;
+  // The SDK refuses some bad values itself but accepts any hostname label ("useast1"): check first.
+  const env = process.env.AWS_REGION;
+  if (env !== undefined && env !== '') return validRegion(env, `AWS_REGION '${env}'`);
   const probe = new ConnectClient({});
+  let region: string;
   try {
-    return await probe.config.region();
+    region = await probe.config.region();
   } catch {
     return undefined;
   } finally {
     probe.destroy();
   }
+  return region === '' ? undefined : validRegion(region, `the region '${region}' of AWS profile '${process.env.AWS_PROFILE || 'default'}'`);
+}
+
+/** `what`: the setting as the operator wrote it, e.g. "AWS_REGION 'us east 1'". */
+function validRegion(region: string, what: string): string {
+  if (!REGION.test(region)) throw new ClientConfigError(`${what} is not a valid region (expected a name such as us-east-1)`);
+  return region;
 }

@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import {
-  assertNoStackTrace, cliEnv, literal, EXAMPLES, FAST, isMutating, mutatingCalls, parseJson, removeDir, runCli, startCli, tempDir, waitFor,
+  assertNoStackTrace, cliEnv, literal, EXAMPLES, FAST, isMutating, mutatingCalls, parseJson, removeDir, ROOT, runCli, startCli, tempDir, waitFor,
 } from './helpers.js';
 
 describe('cli: apply guards', () => {
@@ -61,7 +61,8 @@ describe('cli: apply guards', () => {
     // then remove agent20 though --max-prune is 0, unless apply refuses.
     const sandbox = await world();
     sandbox.setFaults({ scriptedErrors: [{ operation: 'SearchWorkspaceAssociations', code: 'InternalServiceException', times: 3 }] });
-    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', ...FAST, '--max-prune', '0'], { env: env() });
+    // engineering.yaml (WorkSpaces, observable) keeps this from being "nothing can be observed".
+    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', 'examples/workspaces/engineering.yaml', ...FAST, '--max-prune', '0'], { env: env() });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(
       r.stderr,
@@ -83,15 +84,17 @@ describe('cli: apply guards', () => {
     assert.equal(sandbox.calls.length, 0);
   });
 
-  it('the overlap lock: a second apply on the same paths exits 1 while the first runs; SIGINT stops the first', async () => {
+  it('the overlap lock: a second apply on the same targets, however its paths are spelled, exits 1 while the first runs; SIGINT stops the first', async () => {
     // Deployments take a minute, so the first apply is still waiting on them when the second starts.
     const sandbox = await world(60_000);
     const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--timeout', '20s'], { env: env() });
     await waitFor('the first apply to change something', () => sandbox.calls.some(isMutating));
 
-    const second = await runCli(['apply', ...EXAMPLES, ...FAST], { env: env() });
+    // The same five files, hence the same targets: an absolute directory and the files one by one.
+    const sameTargets = [join(ROOT, 'examples', 'connect'), 'examples/workspaces/call-center.yaml', './examples/workspaces/engineering.yaml'];
+    const second = await runCli(['apply', ...sameTargets, ...FAST], { env: env() });
     assert.equal(second.code, 1, second.stdout + second.stderr);
-    assert.match(second.stderr, new RegExp(`^error: another apply is running on this desired state \\(pid ${first.child.pid}, started .*; lock file ${literal(dir as string)}/workspace-reconciler-[0-9a-f]{16}\\.lock\\)$`, 'm'));
+    assert.match(second.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${first.child.pid}, started .*; lock file ${literal(dir as string)}/workspace-reconciler-[0-9a-f]{16}\\.lock\\)$`, 'm'));
     assert.equal(second.stdout, '');
     assert.equal(first.child.exitCode, null, 'the first apply is still running');
 

@@ -43,6 +43,8 @@ describe('cli: usage', () => {
 
   const bad = [
     { reason: 'an unknown option of validate', args: ['validate', '--bogus', 'examples'], error: "error: unknown option '--bogus'" },
+    { reason: 'a --timeout of 0', args: ['apply', '--timeout', '0', 'examples'], error: "error: option '--timeout <duration>' argument '0' is invalid. expected a duration > 0 such as 30s or 10m, got '0'" },
+    { reason: 'a --poll-interval below 10ms', args: ['apply', '--poll-interval', '1ms', 'examples'], error: "error: option '--poll-interval <duration>' argument '1ms' is invalid. expected a duration of at least 10ms, got '1ms'" },
     { reason: 'validate does not log, so it has no --log-level', args: ['validate', '--log-level', 'debug', 'examples'], error: "error: unknown option '--log-level'" },
     { reason: 'an unknown option of plan', args: ['plan', '--bogus', 'examples'], error: "error: unknown option '--bogus'" },
     { reason: 'an unknown option of apply', args: ['apply', '--prunne', 'examples'], error: "error: unknown option '--prunne'" },

@@ -199,3 +199,50 @@ export const addSlackToCallCenter = (text: string) => text.replace('    - wsa-of
 export function hastyClock(factor: number): Clock {
   return { now: () => Date.now(), setTimer: (ms, fn) => systemClock.setTimer(ms >= 1000 ? ms / factor : ms, fn) };
 }
+
+/** systemClock, except that timers of exactly `ms` can be held back (see gatedClock). */
+export interface GatedClock extends Clock {
+  /** From now on, timers of `ms` are held instead of started. */
+  hold(): void;
+  /** Start the held timers that were not cancelled meanwhile (each for its full `ms`), and stop holding. */
+  release(): void;
+  /** Timers of `ms` set while holding (cancelled ones included). */
+  readonly held: number;
+}
+
+/**
+ * For debounce tests that must not depend on how fast the machine is: while held, the watcher's
+ * debounce timer (of exactly `ms`, a value no other timer of the daemon uses) cannot expire, so
+ * any number of saves is one burst; on release the last timer runs its full `ms` as usual.
+ */
+export function gatedClock(ms: number): GatedClock {
+  let holding = false;
+  let held = 0;
+  let pending: { fn: () => void; cancelled: boolean; timer?: { cancel(): void } }[] = [];
+  return {
+    now: () => Date.now(),
+    setTimer(delay, fn) {
+      if (!holding || delay !== ms) return systemClock.setTimer(delay, fn);
+      held++;
+      const entry: (typeof pending)[number] = { fn, cancelled: false };
+      pending.push(entry);
+      return {
+        cancel: () => {
+          entry.cancelled = true;
+          entry.timer?.cancel();
+        },
+      };
+    },
+    hold() {
+      holding = true;
+    },
+    release() {
+      holding = false;
+      for (const entry of pending) if (!entry.cancelled) entry.timer = systemClock.setTimer(ms, entry.fn);
+      pending = [];
+    },
+    get held() {
+      return held;
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { DisassociateWorkspaceCommand } from '@aws-sdk/client-connect';
 import { AssociateWorkspaceApplicationCommand } from '@aws-sdk/client-workspaces';
 import { agentArn, assertConverged, INSTANCE, WORKSPACE } from '../cli/demo-world.js';
 import { mutatingCalls, waitFor } from '../cli/helpers.js';
-import { addSlackToCallCenter, edit, hastyClock, saveByRename, saveInPlace, settled, startWorld, type DaemonWorld, type WorldOptions } from './harness.js';
+import { addSlackToCallCenter, edit, gatedClock, hastyClock, saveByRename, saveInPlace, settled, startWorld, type DaemonWorld, type WorldOptions } from './harness.js';
 
 const CALL_CENTER = ['ws-cc00000001', 'ws-cc00000002', 'ws-cc00000003', 'ws-cc00000004'];
 const liveApps = (w: DaemonWorld, ws: string) => w.sandbox.workspaceAssociations('us-east-1', ws).filter((a) => a.state !== 'REMOVED').map((a) => `${a.applicationId}:${a.state}`);
@@ -46,12 +46,22 @@ describe('daemon: reloads', () => {
   }
 
   it('a burst of 5 saves within the debounce is one reload', async () => {
-    const world = await converged({ daemon: { debounceMs: 250 } });
+    // The debounce timer is held while the test saves, so the 5 saves fall within it however
+    // slowly this machine runs them; on release it runs its full 250 ms, as after a real burst.
+    const clock = gatedClock(250);
+    const world = await converged({ daemon: { debounceMs: 250, clock } });
     const path = world.file('workspaces', 'call-center.yaml');
+    clock.hold();
     for (let i = 1; i <= 5; i++) {
       await edit(path, (t) => `${addSlackToCallCenter(t.replace(/^# save \d\n/, ''))}`.replace(/^/, `# save ${i}\n`), i % 2 ? saveByRename : saveInPlace);
-      await new Promise((r) => setTimeout(r, 5));
     }
+    // The last save's file events are queued in the kernel by now: two turns of the event loop
+    // (a poll phase in between) deliver them before the gate opens.
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.ok(clock.held >= 5, `the watcher set ${clock.held} debounce timers for 5 saves`);
+    assert.equal(world.logged('desired state applied').length, 1, 'nothing reloaded during the burst');
+    clock.release();
     await waitFor('Slack on every call-center WorkSpace', () => callCenterHas(world, ['wsa-chrome0001', 'wsa-office0001', 'wsa-slack00001']));
     await settled(world);
     assert.equal(world.logged('desired state applied').length, 2, 'start + one reload');
@@ -71,6 +81,8 @@ describe('daemon: reloads', () => {
       await waitFor('the invalid reload', () => world.logged('desired state not applied').length === 1);
       assert.equal(world.logged('desired state not applied')[0].reason, 'file change');
       assert.match(String(world.logged('desired state invalid')[0]?.problem), tc.problem);
+      const n = world.logged('desired state invalid').length;
+      assert.equal(world.logged('desired state not applied')[0].why, `${n} ${n === 1 ? 'problem' : 'problems'} in the desired state`);
       assert.equal(await reloads(world, 'invalid'), 1);
       assert.equal(await world.metric('workspace_reconciler_desired_state_valid'), 0);
       assert.equal(world.daemon.readiness().ready, true, 'still ready: the previous state is enforced');

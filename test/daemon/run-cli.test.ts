@@ -3,12 +3,16 @@
  * this process, on --listen 127.0.0.1:0 (the port is read from its "daemon starting" log line).
  */
 import assert from 'node:assert/strict';
-import { cp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { close, constants, open, write } from 'node:fs';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { loadDesiredState } from '../../src/config/index.js';
+import { acquireLock, lockKeyFor } from '../../src/ops/lock.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { assertConverged } from '../cli/demo-world.js';
-import { assertNoStackTrace, cliEnv, FAST, mutatingCalls, removeDir, ROOT, runCli, startCli, tempDir, waitFor, type RunningCli } from '../cli/helpers.js';
+import { assertNoStackTrace, cliEnv, FAST, literal, mutatingCalls, removeDir, ROOT, runCli, startCli, tempDir, waitFor, type RunningCli } from '../cli/helpers.js';
 import { addSlackToCallCenter, edit, samples, waitForAsync } from './harness.js';
 
 interface LogLine {
@@ -21,6 +25,26 @@ function logLines(cli: RunningCli): LogLine[] {
   return cli.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
 }
 const logged = (cli: RunningCli, msg: string) => logLines(cli).filter((l) => l.msg === msg);
+
+/** The lock key of the desired state under `paths`, as `run` and `apply` compute it: from its targets. */
+async function lockKeyOf(paths: string[]): Promise<string> {
+  const r = await loadDesiredState(paths, { defaultRegion: 'us-east-1' });
+  assert.ok(r.state, JSON.stringify(r.errors));
+  return lockKeyFor(r.state.targets.map((t) => t.key));
+}
+
+/** Opens a FIFO for writing once a reader has opened it (O_NONBLOCK: ENXIO until then), polling. */
+async function openWhenRead(fifo: string): Promise<number> {
+  let fd: number | undefined;
+  await waitFor(`a reader of ${fifo}`, () => {
+    open(fifo, constants.O_WRONLY | constants.O_NONBLOCK, (err, f) => {
+      if (!err && fd === undefined) fd = f;
+      else if (!err) close(f, () => undefined);
+    });
+    return fd !== undefined;
+  }, { intervalMs: 10 });
+  return fd as number;
+}
 
 const slackEverywhereInCallCenter = (sb: Sandbox) =>
   [1, 2, 3, 4].every((n) => sb.workspaceAssociations('us-east-1', `ws-cc0000000${n}`).some((a) => a.applicationId === 'wsa-slack00001' && a.state === 'COMPLETED'));
@@ -178,6 +202,72 @@ describe('cli: run (the daemon process)', () => {
     assert.deepEqual(mutatingCalls(sandbox.calls), [], 'the reconcile never started');
   });
 
+  it('SIGTERM during the region lookup, before it even listens: exits 0 (the handlers are in place before any await)', async () => {
+    // The region comes from the AWS config file when AWS_REGION is unset; a FIFO as that file holds
+    // the lookup open until the test writes it, so the signal lands at a known moment, every time.
+    // (Before the fix the handlers were installed after the listen: the default action killed it.)
+    const fifo = join(dir as string, 'aws-config');
+    execFileSync('mkfifo', [fifo]);
+    cli = await startCli(['run', desired(), '--listen', '127.0.0.1:0', ...FAST], { env: cliEnv(dir as string, sb, { AWS_REGION: undefined, AWS_CONFIG_FILE: fifo }) });
+    const c = cli;
+    const fd = await openWhenRead(fifo);
+    c.child.kill('SIGTERM');
+    await waitFor('the shutdown', () => logged(c, 'shutting down: no new work, finishing calls in flight').length > 0 || c.child.exitCode !== null || c.child.signalCode !== null);
+    // Let the lookup finish (EPIPE when the process is gone already: nothing to do then).
+    write(fd, '[default]\nregion = us-east-1\n', () => close(fd, () => undefined));
+    const r = await c.done;
+    assert.deepEqual([r.code, r.signal], [0, null], r.stderr);
+    assert.deepEqual(logged(c, 'shut down cleanly').map((l) => l.drained), [true]);
+    assert.equal(logged(c, 'daemon starting').length, 0, 'it stopped before listening');
+    assert.deepEqual((sb as Sandbox).calls, []);
+  });
+
+  describe('the overlap lock (shared with apply, keyed on the targets)', () => {
+    const lockFiles = async () => (await readdir(dir as string)).filter((f) => /^workspace-reconciler-[0-9a-f]{16}\.lock$/.test(f));
+
+    it('is held while it runs: a second run on the same targets, spelled differently, exits 1; SIGTERM releases it', async () => {
+      const { cli: first } = await startDaemon();
+      await waitFor('the first reconcile', () => logged(first, 'first reconcile finished').length === 1);
+      const key = await lockKeyOf([desired()]);
+      assert.deepEqual(await lockFiles(), [`workspace-reconciler-${key}.lock`]);
+      const record = JSON.parse(await readFile(join(dir as string, `workspace-reconciler-${key}.lock`), 'utf8')) as { pid: number; paths: string[] };
+      assert.deepEqual([record.pid, record.paths], [first.child.pid, [desired()]]);
+
+      const second = await runCli(['run', join(desired(), 'connect'), join(desired(), 'workspaces'), '--listen', '127.0.0.1:0', ...FAST], { env: env() });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${first.child.pid}, started \\S+; lock file ${literal(dir as string)}/workspace-reconciler-${key}\\.lock\\)$`, 'm'));
+      assertNoStackTrace(second.stderr);
+      assert.equal(logged(first, 'daemon starting').length, 1, 'the first one is undisturbed');
+      assert.equal(first.child.exitCode, null);
+
+      first.child.kill('SIGTERM');
+      assert.equal((await first.done).code, 0);
+      assert.deepEqual(await lockFiles(), [], 'released on exit');
+    });
+
+    it('an apply on the same desired state is refused while the daemon runs', async () => {
+      const { cli: daemon } = await startDaemon();
+      await waitFor('the first reconcile', () => logged(daemon, 'first reconcile finished').length === 1);
+      const r = await runCli(['apply', join(desired(), 'connect'), join(desired(), 'workspaces'), ...FAST], { env: env() });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${daemon.child.pid}, `, 'm'));
+    });
+
+    it('a lock held at start (an apply is working): exit 1 with its message, no AWS call', async () => {
+      // This test process plays the apply: a live pid holding the lock of the same targets.
+      const held = await acquireLock({ key: await lockKeyOf([desired()]), dir, paths: ['elsewhere'] });
+      try {
+        const r = await runCli(['run', desired(), '--listen', '127.0.0.1:0', ...FAST], { env: env() });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${process.pid}, started \\S+; lock file ${literal(held.path)}\\)$`, 'm'));
+        assertNoStackTrace(r.stderr);
+        assert.deepEqual((sb as Sandbox).calls, []);
+      } finally {
+        await held.release();
+      }
+    });
+  });
+
   it('a prune target that cannot be observed at start: exit 1 promptly, no changes', async () => {
     const sandbox = sb as Sandbox;
     sandbox.setFaults({ errorRate: 1, operations: ['SearchWorkspaceAssociations'] });
@@ -196,7 +286,7 @@ describe('cli: run (the daemon process)', () => {
       await new Promise<void>((resolve) => (busy ? busy.close(() => resolve()) : resolve()));
       busy = undefined;
     });
-    const cases = [
+    const cases: { reason: string; args: () => Promise<string[]>; prepare?: () => Promise<void>; env?: Record<string, string>; stderr: RegExp[] }[] = [
       {
         reason: 'an invalid desired state: the problems, exit 1, no AWS call',
         args: async () => ['--listen', '127.0.0.1:0'],
@@ -207,6 +297,28 @@ describe('cli: run (the daemon process)', () => {
         reason: 'a bad --listen value: one line, exit 1',
         args: async () => ['--listen', 'localhost'],
         stderr: [/^error: option '--listen <host:port>' argument 'localhost' is invalid\. expected HOST:PORT such as 127\.0\.0\.1:9464, got 'localhost'$/m],
+      },
+      {
+        reason: 'an --interval of 0 (a resync hot loop): one line, exit 1',
+        args: async () => ['--interval', '0'],
+        stderr: [/^error: option '--interval <duration>' argument '0' is invalid\. expected a duration of at least 1s, got '0'$/m],
+      },
+      {
+        reason: 'a --poll-interval under 10ms: one line, exit 1',
+        args: async () => ['--poll-interval', '1ms'],
+        stderr: [/^error: option '--poll-interval <duration>' argument '1ms' is invalid\. expected a duration of at least 10ms, got '1ms'$/m],
+      },
+      {
+        reason: 'AWS_MAX_ATTEMPTS that is not a number: one line, exit 1',
+        args: async () => ['--listen', '127.0.0.1:0'],
+        env: { AWS_MAX_ATTEMPTS: 'abc' },
+        stderr: [/^error: AWS_MAX_ATTEMPTS must be a whole number >= 1, got 'abc'\n$/],
+      },
+      {
+        reason: 'an AWS_REGION that is not a region: one line naming it, exit 1',
+        args: async () => ['--listen', '127.0.0.1:0'],
+        env: { AWS_REGION: 'us east 1' },
+        stderr: [/^error: AWS_REGION 'us east 1' is not a valid region \(expected a name such as us-east-1\)\n$/],
       },
       {
         reason: 'a port in use: "cannot listen", exit 1',
@@ -222,7 +334,7 @@ describe('cli: run (the daemon process)', () => {
     for (const tc of cases) {
       it(tc.reason, async () => {
         await tc.prepare?.();
-        const r = await runCli(['run', desired(), ...(await tc.args()), ...FAST], { env: env() });
+        const r = await runCli(['run', desired(), ...(await tc.args()), ...FAST], { env: cliEnv(dir as string, sb, tc.env) });
         assert.equal(r.code, 1, r.stderr);
         for (const re of tc.stderr) assert.match(r.stderr, re);
         assertNoStackTrace(r.stderr);

@@ -3,7 +3,7 @@
 // non-root image. These files are copied into production by operators, so a typo here is a bug.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
@@ -262,5 +262,68 @@ describe('examples/deploy', () => {
     assert.equal(workflow.jobs.apply.concurrency['cancel-in-progress'], false);
     assert.ok(workflow.jobs.apply.concurrency.group);
     assert.equal(workflow.jobs.apply.permissions['id-token'], 'write');
+  });
+
+  // The tool is not on npm: anything installed by its name would be someone else's code, run with
+  // the operator's AWS role. Every example builds it from a pinned commit or runs an image by digest.
+  describe('the tool comes from a pinned commit or image digest, never from npm by name', () => {
+    const byName = /\bnpm\s+(?:install|i|add)\b[^\n]*\bworkspace-reconciler\b|\bnpx\s+(?:--?\S+\s+)*workspace-reconciler\b/;
+    /** The example files minus their comment lines (comments may explain what not to do). */
+    const code = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => !/^\s*#/.test(l)).join('\n');
+    const examples = filesUnder(DEPLOY, (f) => !f.endsWith('README.md')).filter((f) => statSync(f).isFile());
+
+    it('the workflow never installs or runs a version of it from the registry', () => {
+      // Comments included: `npm install --global "workspace-reconciler@${VERSION}"` was the old form.
+      const text = readFileSync(join(DEPLOY, 'github-actions/reconcile.yml'), 'utf8');
+      assert.doesNotMatch(text, /\bnpm\s+(?:install|i|add)\b[^\n]*workspace-reconciler@/);
+      assert.doesNotMatch(text, /\bnpx\b[^\n]*workspace-reconciler@/);
+    });
+    for (const file of examples) {
+      it(`${relative(DEPLOY, file)} installs nothing by the tool's name`, () => {
+        assert.doesNotMatch(code(file), byName);
+      });
+    }
+
+    const jobs = ['plan', 'apply'];
+    for (const name of jobs) {
+      it(`github-actions ${name}: checks the tool out at a full commit SHA, builds it before the AWS credentials, runs the build`, () => {
+        const [workflow] = yamlDocs(join(DEPLOY, 'github-actions/reconcile.yml'));
+        const steps = workflow.jobs[name].steps as Obj[];
+        const tool = steps.findIndex((s) => String(s.uses).startsWith('actions/checkout@') && s.with?.repository);
+        assert.ok(tool >= 0, 'a checkout of the tool repository');
+        const checkout = steps[tool].with as Obj;
+        assert.match(String(checkout.ref), /^[0-9a-f]{40}$/, 'ref is a full commit SHA');
+        assert.equal(checkout['persist-credentials'], false);
+        const build = steps.findIndex((s) => s['working-directory'] === checkout.path && /^npm ci --ignore-scripts && npm run build$/.test(String(s.run).trim()));
+        const aws = steps.findIndex((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
+        assert.ok(tool < build && build < aws, `checkout ${tool} < build ${build} < AWS credentials ${aws}`);
+        assert.equal(workflow.env.RECONCILER, `${checkout.path}/dist/cmd/workspace-reconciler.js`);
+        const runs = steps.map((s) => String(s.run ?? '')).filter((r) => /\b(validate|plan|apply)\b "\$DESIRED_STATE"/.test(r));
+        assert.ok(runs.length >= 2);
+        for (const r of runs) assert.match(r, /node "\$RECONCILER" (validate|plan|apply) "\$DESIRED_STATE"/);
+      });
+    }
+
+    for (const file of ['kubernetes/deployment.yaml', 'kubernetes/cronjob.yaml']) {
+      it(`${file} runs the tool's image by digest`, () => {
+        const [workload] = yamlDocs(join(DEPLOY, file)).filter((d) => d.kind === 'Deployment' || d.kind === 'CronJob');
+        const pod = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
+        const tool = (pod.containers as Obj[]).filter((c) => ['run', 'apply'].includes(c.args?.[0]));
+        assert.equal(tool.length, 1);
+        assert.match(tool[0].image, /^[^@\s]+\/workspace-reconciler@sha256:[0-9a-f]{64}$/);
+      });
+    }
+
+    const hosts = [
+      { file: 'cron/crontab', command: (t: string) => t.split('\n').filter((l) => /^[*\d]/.test(l)) },
+      { file: 'systemd/workspace-reconciler.service', command: (t: string) => [/^ExecStart=.*$/m.exec(t)?.[0] ?? ''] },
+      { file: 'systemd/workspace-reconciler-apply.service', command: (t: string) => [/^ExecStart=.*$/m.exec(t)?.[0] ?? ''] },
+    ];
+    for (const tc of hosts) {
+      it(`${tc.file} runs the built checkout with node, not a command installed by name`, () => {
+        const lines = tc.command(readFileSync(join(DEPLOY, tc.file), 'utf8'));
+        assert.ok(lines.length > 0 && lines.every((l) => l.includes('node /opt/workspace-reconciler/dist/cmd/workspace-reconciler.js ')), lines.join('\n'));
+      });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -107,7 +108,7 @@ describe('ops/lock', () => {
         assert.equal(err.path, lockPath());
         assert.equal(
           err.message,
-          `another apply is running on this desired state (pid ${live.pid}, started 2026-11-21T04:00:00Z; lock file ${lockPath()})`,
+          `another workspace-reconciler apply or run is working on this desired state (pid ${live.pid}, started 2026-11-21T04:00:00Z; lock file ${lockPath()})`,
         );
       },
     },
@@ -244,12 +245,17 @@ describe('ops/lock', () => {
     });
   }
 
+  // Target keys as src/config builds them (Target.key): the lock follows the targets, not the paths.
+  const SUPPORT = 'connect/us-east-1/4c1b2f0e-1111-2222-3333-444455556666/9d2f6c1a-aaaa-bbbb-cccc-ddddeeeeffff';
+  const ENG1 = 'workspaces/us-east-1/ws-eng0000001';
+  const ENG1_LONDON = 'workspaces/eu-west-2/ws-eng0000001';
   const keys: { reason: string; a: string[]; b: string[]; same: boolean }[] = [
-    { reason: 'order does not matter', a: ['/x', '/y'], b: ['/y', '/x'], same: true },
-    { reason: 'duplicates do not matter', a: ['/x', '/x'], b: ['/x'], same: true },
-    { reason: 'relative paths are resolved', a: ['.'], b: [process.cwd()], same: true },
-    { reason: 'different paths give different keys', a: ['/x'], b: ['/y'], same: false },
-    { reason: 'a subset is a different desired state', a: ['/x', '/y'], b: ['/x'], same: false },
+    { reason: 'order does not matter', a: [SUPPORT, ENG1], b: [ENG1, SUPPORT], same: true },
+    { reason: 'duplicates do not matter', a: [ENG1, ENG1], b: [ENG1], same: true },
+    { reason: 'different targets give different keys', a: [SUPPORT], b: [ENG1], same: false },
+    { reason: 'the same WorkSpace id in another region is another target', a: [ENG1], b: [ENG1_LONDON], same: false },
+    { reason: 'a subset is a different desired state', a: [SUPPORT, ENG1], b: [SUPPORT], same: false },
+    { reason: 'keys are not concatenated ambiguously', a: ['ab', 'c'], b: ['a', 'bc'], same: false },
   ];
   for (const tc of keys) {
     it(`lockKeyFor: ${tc.reason}`, () => {
@@ -258,4 +264,9 @@ describe('ops/lock', () => {
       assert.equal(a === lockKeyFor(tc.b), tc.same);
     });
   }
+
+  it('lockKeyFor depends on the target keys only (not on the working directory or how paths are spelled)', () => {
+    const want = createHash('sha256').update(`${SUPPORT}\0${ENG1}`).digest('hex').slice(0, 16);
+    assert.equal(lockKeyFor([ENG1, SUPPORT, ENG1]), want);
+  });
 });

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectClient, ListWorkspacesCommand } from '@aws-sdk/client-connect';
 import { DescribeWorkspacesCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { CommanderError } from 'commander';
 import { sandboxCommand } from '../../cmd/commands/sandbox.js';
+import { assertNoStackTrace, cliEnv, removeDir, runCli, tempDir } from '../cli/helpers.js';
 import { INSTANCE } from './helpers.js';
 
 /** Runs the command in process; resolves with its output once it has stopped. */
@@ -65,6 +67,23 @@ describe('sandbox: the `sandbox` command', () => {
       assert.match(stderr, tc.message);
     });
   }
+
+  it('a port in use: one line suggesting --port 0, exit 1, no usage hint (the built binary)', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as { port: number };
+    const dir = await tempDir('sandbox-port-');
+    try {
+      const r = await runCli(['sandbox', '--port', String(port)], { env: cliEnv(dir) });
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr, `error: cannot listen on 127.0.0.1:${port}: the port is in use; choose another --port, or --port 0 for a free one\n`);
+      assert.equal(r.stdout, '');
+      assertNoStackTrace(r.stderr);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+      await removeDir(dir);
+    }
+  });
 
   it('loads a fault file and refuses an invalid one naming it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sandbox-cli-'));
