@@ -13,7 +13,7 @@ export { WorkSpacesProvider, type WorkSpacesProviderOptions } from './workspaces
 export { UNKNOWN_STATE_AS, toApplications, toAssociationState } from './workspaces/associations.js';
 export * from './types.js';
 export * from './errors.js';
-export { ClientFactory, ReconcilerRetryStrategy, resolveDefaultRegion, type ClientFactoryOptions } from './clients.js';
+export { ClientConfigError, ClientFactory, ReconcilerRetryStrategy, resolveDefaultRegion, type ClientFactoryOptions } from './clients.js';
 
 export interface ProvidersOptions {
   clients: ClientFactory;
