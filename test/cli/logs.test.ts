@@ -1,0 +1,42 @@
+/** Logs go to stderr as JSON lines by default, readable lines with --log-format pretty; stdout stays results only. */
+import assert from 'node:assert/strict';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { cliEnv, EXAMPLES, parseJson, removeDir, runCli, tempDir } from './helpers.js';
+
+describe('cli: log formats', () => {
+  let sb: Sandbox | undefined;
+  let dir: string | undefined;
+  beforeEach(async () => {
+    dir = await tempDir();
+    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
+  });
+  afterEach(async () => {
+    await sb?.close();
+    await removeDir(dir);
+  });
+
+  it('json (default): every stderr log line is a JSON object with level, time and a fixed msg', async () => {
+    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    assert.equal(r.code, 0, r.stderr);
+    parseJson(r.stdout);
+    const logs = r.stderr.split('\n').filter((l) => l.startsWith('{'));
+    // One line per AWS call: a scan per Connect instance (2) and a describe per WorkSpace (7).
+    assert.equal(logs.length, 9, r.stderr);
+    for (const l of logs) {
+      const o = JSON.parse(l) as { level: number; time: number; msg: string; operation?: string };
+      assert.equal(o.msg, 'AWS call');
+      assert.equal(typeof o.level, 'number');
+      assert.equal(typeof o.operation, 'string');
+    }
+  });
+
+  it('pretty: the same events as readable lines, not JSON, and stdout is unchanged', async () => {
+    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--log-format', 'pretty', '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    assert.equal(r.code, 0, r.stderr);
+    parseJson(r.stdout);
+    const lines = r.stderr.split('\n').filter((l) => l.includes('AWS call'));
+    assert.equal(lines.length, 9, r.stderr);
+    assert.ok(lines.every((l) => !l.startsWith('{')), 'pretty lines are not JSON');
+    assert.match(lines[0], /DEBUG.*AWS call/);
+  });
+});
