@@ -8,11 +8,6 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_CHANGES_OR_NOT_CONVERGED = 2;
 
-/** Bad command-line usage: printed as one line, exit 1. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** Something the user must fix before anything can run (bad files, guard refusals): exit 1. */
 export class CommandError extends Error {
   override name = 'CommandError';

@@ -2,6 +2,7 @@
 import type { Target } from '../src/config/types.js';
 import type { Failure, TargetState } from '../src/reconciler/reconciler.js';
 import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
+import type { ObserveError } from '../src/reconciler/observer.js';
 import { hasChanges } from '../src/reconciler/plan.js';
 import type { AwsCallError } from '../src/providers/errors.js';
 import { count } from './desired.js';
@@ -12,10 +13,7 @@ export function describeTarget(t: Target): string {
   return names ? `${what} ← ${names}${t.prune ? ' [prune]' : ''}` : what;
 }
 
-export interface ObserveError {
-  target: Target;
-  error: AwsCallError;
-}
+export type { ObserveError } from '../src/reconciler/observer.js';
 
 export function planText(plan: Plan, errors: ObserveError[], maxPrune: number): string {
   const lines: string[] = [];

@@ -14,7 +14,7 @@ import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
-import { CommandError, EXIT_ERROR, UsageError } from './errors.js';
+import { CommandError, EXIT_ERROR } from './errors.js';
 import { wantsJson, wasJsonWritten, writeJson } from './output.js';
 
 export function buildProgram(): Command {
@@ -51,7 +51,7 @@ async function run(argv: string[]): Promise<number> {
       // commander already printed the one-line message (or the help / version).
       return err.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    if (err instanceof CommandError || err instanceof UsageError || err instanceof InputPathError || err instanceof LoadOptionsError || err instanceof ClientConfigError) {
+    if (err instanceof CommandError || err instanceof InputPathError || err instanceof LoadOptionsError || err instanceof ClientConfigError) {
       process.stderr.write(`error: ${err.message}\n`);
       return EXIT_ERROR;
     }

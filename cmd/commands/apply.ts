@@ -14,7 +14,6 @@ import { checkTargets, count, loadOrFail } from '../desired.js';
 import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
 import { buildReport, hints, reportText, summaryText } from '../render.js';
 import { createRuntime } from '../runtime.js';
-import { observeAll } from './plan.js';
 import { Progress } from '../progress.js';
 import { onInterrupt } from '../signals.js';
 
@@ -69,7 +68,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
   try {
     // Guard before any mutating call: observe (the reconciler reuses these scans) and count removals.
-    const { observed, errors } = await observeAll(reconciler.observer, targets);
+    reconciler.observer.setTargets(targets);
+    const { observed, errors } = await reconciler.observer.observeAll(targets, 0);
     // A prune target the guard could not observe would be observed again, and pruned, by the
     // reconciler without ever being counted against --max-prune: refuse instead.
     // Nothing can be attempted (no credentials, AWS unreachable, access denied): say so now,

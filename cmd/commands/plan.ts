@@ -10,28 +10,11 @@ import type { AwsOptions } from '../common.js';
 import { checkTargets, loadOrFail } from '../desired.js';
 import { EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
 import { planJson, planText } from '../render.js';
-import type { ObserveError } from '../render.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime } from '../runtime.js';
 
 interface PlanOptions extends AwsOptions {
   detailedExitcode: boolean;
-}
-
-/** Observe every target (one scan per Connect instance) and return what AWS has. */
-export async function observeAll(observer: Observer, targets: readonly Target[]): Promise<{ observed: ObservedState; errors: ObserveError[] }> {
-  observer.setTargets(targets);
-  const observed: ObservedState = new Map();
-  const errors: ObserveError[] = [];
-  await Promise.all(
-    targets.map(async (target) => {
-      const o = await observer.observe(target, 0);
-      if (o.ok) observed.set(target.key, o.observed);
-      else errors.push({ target, error: o.error });
-    }),
-  );
-  errors.sort((a, b) => (a.target.key < b.target.key ? -1 : 1));
-  return { observed, errors };
 }
 
 export function observerFor(rt: Runtime): Observer {
@@ -52,7 +35,9 @@ export function planCommand(): Command {
       onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
     });
     try {
-      const { observed, errors } = await observeAll(observerFor(rt), targets);
+      const observer = observerFor(rt);
+      observer.setTargets(targets);
+      const { observed, errors } = await observer.observeAll(targets, 0);
       const ok = targets.filter((t) => observed.has(t.key));
       const p = plan(ok, observed);
       if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune));

@@ -23,7 +23,7 @@ import type { DesiredState, Target } from '../config/types.js';
 import { readGitRevision } from '../ops/gitrev.js';
 import type { Provider } from '../providers/types.js';
 import type { Clock, Timer } from '../reconciler/clock.js';
-import { planConnect, planWorkSpace } from '../reconciler/plan.js';
+import { plan } from '../reconciler/plan.js';
 import { Reconciler, sameDesired } from '../reconciler/reconciler.js';
 import type { TargetStatus } from '../reconciler/reconciler.js';
 import type { CallEvent } from '../reconciler/ratelimit.js';
@@ -289,27 +289,15 @@ export class Daemon {
 
   /**
    * How many associations the touched targets would lose, from a fresh observation; or why that
-   * cannot be known (a pruning target could not be observed).
+   * cannot be known (a pruning target could not be observed). The same count as apply's guard.
    */
   private async countRemovals(targets: Target[]): Promise<number | string> {
     const pruning = targets.filter((t) => t.prune);
     const obs = this.reconciler.observer;
-    const mark = obs.mark();
-    let n = 0;
-    let failed: string | undefined;
-    await Promise.all(
-      pruning.map(async (t) => {
-        const o = await obs.observe(t, mark);
-        if (!o.ok) {
-          failed ??= `${t.key} could not be observed (${o.error.code}: ${o.error.awsMessage})`;
-          return;
-        }
-        const observed = new Map([[t.key, o.observed]]);
-        const p = t.type === 'connect' ? planConnect(t, observed) : planWorkSpace(t, observed);
-        n += p.type === 'connect' ? p.disassociate.reduce((s, b) => s + b.length, 0) : p.disassociate.length;
-      }),
-    );
-    return failed ?? n;
+    const { observed, errors } = await obs.observeAll(pruning, obs.mark());
+    const first = errors[0];
+    if (first) return `${first.target.key} could not be observed (${first.error.code}: ${first.error.awsMessage})`;
+    return plan(pruning, observed).summary.disassociate;
   }
 
   private onPass(e: { key: string; type: Target['type']; status: TargetStatus; durationMs: number; error?: boolean }): void {

@@ -17,6 +17,13 @@
 import type { Target } from '../config/types.js';
 import { AwsCallError, RetryableError } from '../providers/errors.js';
 import type { ObserveOutcome, Provider } from '../providers/types.js';
+import type { ObservedState } from './types.js';
+
+/** A target AWS could not be asked about, and why. */
+export interface ObserveError {
+  target: Target;
+  error: AwsCallError;
+}
 
 interface Scan {
   seq: number;
@@ -55,9 +62,19 @@ export class Observer {
     for (const [k, g] of this.groups) if (g.members.size === 0 && !g.running && !g.next) this.groups.delete(k);
   }
 
-  /** Forget every cached scan: the next observation of each group calls AWS (a full resync). */
-  invalidate(): void {
-    for (const g of this.groups.values()) g.last = undefined;
+  /** Observe every target (one scan per group), fresher than `minSeq`: what AWS has, and what it would not say. */
+  async observeAll(targets: readonly Target[], minSeq: number): Promise<{ observed: ObservedState; errors: ObserveError[] }> {
+    const observed: ObservedState = new Map();
+    const errors: ObserveError[] = [];
+    await Promise.all(
+      targets.map(async (target) => {
+        const o = await this.observe(target, minSeq);
+        if (o.ok) observed.set(target.key, o.observed);
+        else errors.push({ target, error: o.error });
+      }),
+    );
+    errors.sort((a, b) => (a.target.key < b.target.key ? -1 : 1));
+    return { observed, errors };
   }
 
   async observe(target: Target, minSeq: number): Promise<ObserveOutcome> {

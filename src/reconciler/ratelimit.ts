@@ -224,11 +224,6 @@ export class RateLimiter implements CallGate {
     this.queues.clear();
   }
 
-  /** Resolves when every queue is empty and idle. */
-  async onIdle(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.queue.onIdle()));
-  }
-
   private queueFor(info: CallInfo): OperationQueue {
     const key = `${info.service}/${info.region}/${this.account}/${info.operation}`;
     let q = this.queues.get(key);

@@ -188,19 +188,19 @@ describe('Observer', () => {
       });
     }
 
-    it('invalidate() drops the cached scan: the next request calls the provider', async () => {
+    it('observeAll: one scan serves the whole group, and a second instance that fails lands in errors, sorted', async () => {
       const { p, obs } = setup();
-      const [a] = targets(1);
-      const r1 = obs.observe(a!, 0);
+      const ok = targets(3);
+      const bad = targets(2, REGION, '99999999-1111-2222-3333-444455556666');
+      const all = obs.observeAll([...bad, ...ok], 0);
       await flush();
-      p.last().answer();
-      await r1;
-      obs.invalidate();
-      const r2 = obs.observe(a!, 0);
-      await flush();
-      assert.equal(p.scans.length, 2);
-      p.last().answer();
-      assert.equal(seenBy(await r2), 'scan 2');
+      assert.equal(p.scans.length, 2, 'one scan per group');
+      const failure = new TerminalError({ service: 'connect', region: REGION, operation: 'SearchWorkspaceAssociations', code: 'ResourceNotFoundException', awsMessage: 'no such instance' });
+      for (const sc of p.scans) if (sc.keys.some((k) => k.includes('99999999'))) sc.answerNotOk(failure); else sc.answer();
+      const r = await all;
+      assert.deepEqual([...r.observed.keys()].sort(), ok.map((t) => t.key).sort());
+      assert.deepEqual(r.errors.map((e) => e.target.key), bad.map((t) => t.key).sort());
+      assert.ok(r.errors.every((e) => e.error === failure));
     });
 
     it('a target added to the group after a scan started is not left without an answer: it gets the next scan', async () => {
