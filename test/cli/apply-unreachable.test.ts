@@ -2,20 +2,10 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { assertNoStackTrace, cliEnv, closedPort, FAST, parseJson, removeDir, runCli, tempDir } from './helpers.js';
+import { assertNoStackTrace, closedPort, FAST, parseJson, runCli, perTest } from './helpers.js';
 
 describe('cli: apply when nothing can be attempted', () => {
-  let dir: string | undefined;
-  let sb: Sandbox | undefined;
-  beforeEach(async () => {
-    dir = await tempDir();
-  });
-  afterEach(async () => {
-    await sb?.close();
-    sb = undefined;
-    await removeDir(dir);
-  });
+  const t = perTest();
 
   const cases: { reason: string; env: () => Promise<Record<string, string | undefined>>; hint: RegExp }[] = [
     {
@@ -34,7 +24,7 @@ describe('cli: apply when nothing can be attempted', () => {
   ];
   for (const tc of cases) {
     it(`${tc.reason}: exit 1 within seconds, "Nothing was changed", one hint, no stack trace`, async () => {
-      const r = await runCli(['apply', 'examples/connect/london.yaml', ...FAST], { env: cliEnv(dir as string, undefined, await tc.env()) });
+      const r = await runCli(['apply', 'examples/connect/london.yaml', ...FAST], { env: t.env(await tc.env()) });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.ok(r.durationMs < 15_000, `took ${r.durationMs} ms`);
       assert.match(r.stderr, /^error: cannot observe any of the 1 target .*Nothing was changed\.$/m);
@@ -44,16 +34,16 @@ describe('cli: apply when nothing can be attempted', () => {
   }
 
   it('a target AWS never answers about, beside one that converges: exit 1 (not everything attempted), and the report says so', async () => {
-    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
+    await t.world();
     // The unknown instance answers ResourceNotFound to the scan: that target is never observed.
-    const ghost = join(dir as string, 'ghost.yaml');
+    const ghost = join(t.dir, 'ghost.yaml');
     await writeFile(
       ghost,
       'apiVersion: workspace-reconciler/v1\nkind: ConnectWorkspaceAssociations\nmetadata:\n  name: ghost\nspec:\n  region: us-east-1\n' +
         '  instanceId: 00000000-0000-0000-0000-00000000dead\n  workspaceId: w-1\n  resourceArns:\n' +
         '    - arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-00000000dead/agent/u-1\n',
     );
-    const r = await runCli(['apply', ghost, 'examples/workspaces', ...FAST, '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    const r = await runCli(['apply', ghost, 'examples/workspaces', ...FAST, '--output', 'json'], { env: t.env() });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const report = parseJson(r.stdout);
     assert.equal(report.notObserved, 1);

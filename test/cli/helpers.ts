@@ -9,7 +9,7 @@ import { readdir, stat, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord, Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type CallRecord, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cmd', 'workspace-reconciler.js');
@@ -168,4 +168,49 @@ export function parseJson(stdout: string): Record<string, any> {
   } catch (err) {
     return assert.fail(`stdout is not one JSON document (${(err as Error).message}):\n${stdout.slice(0, 2000)}`);
   }
+}
+
+export interface PerTest {
+  /** This test's temp dir (HOME and TMPDIR of the CLI). */
+  readonly dir: string;
+  /** This test's sandbox (with `sandbox` options, or after `world()`). */
+  readonly sb: Sandbox;
+  /** The CLI's environment for this test (see cliEnv). */
+  env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
+  /** Start (or restart) this test's sandbox: the demo world, quotas off unless asked. */
+  world(o?: SandboxOptions): Promise<Sandbox>;
+}
+
+/**
+ * The fixtures of a CLI test, set up and torn down around every test of the enclosing describe:
+ * a fresh temp dir and, with `sandbox` options, a fresh demo-world sandbox.
+ */
+export function perTest(o: { sandbox?: SandboxOptions } = {}): PerTest {
+  let dir: string | undefined;
+  let sb: Sandbox | undefined;
+  const t: PerTest = {
+    get dir() {
+      return dir as string;
+    },
+    get sb() {
+      if (!sb) throw new Error('no sandbox in this test: call world() first');
+      return sb;
+    },
+    env: (extra) => cliEnv(dir as string, sb, extra),
+    async world(options = {}) {
+      await sb?.close();
+      sb = await startSandbox({ stepDelayMs: 20, quotas: false, ...options });
+      return sb;
+    },
+  };
+  beforeEach(async () => {
+    dir = await tempDir();
+    if (o.sandbox) await t.world(o.sandbox);
+  });
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+    await removeDir(dir);
+  });
+  return t;
 }

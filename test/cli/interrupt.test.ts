@@ -1,22 +1,11 @@
 /** Interrupting `apply` (SIGINT): calls in flight finish, exit 1, the report says so; the next apply completes the job. */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { assertConverged } from './demo-world.js';
-import { assertNoStackTrace, cliEnv, EXAMPLES, FAST, isMutating, parseJson, removeDir, runCli, startCli, tempDir, waitFor } from './helpers.js';
+import { assertNoStackTrace, EXAMPLES, FAST, isMutating, parseJson, runCli, startCli, waitFor, perTest } from './helpers.js';
 
 describe('cli: interrupting apply', () => {
-  let sb: Sandbox | undefined;
-  let dir: string | undefined;
-  beforeEach(async () => {
-    dir = await tempDir();
-    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
-  });
-  afterEach(async () => {
-    await sb?.close();
-    await removeDir(dir);
-  });
-  const env = () => cliEnv(dir as string, sb);
+  const t = perTest({ sandbox: {} });
 
   const cases = [
     { reason: 'text report', output: 'text' },
@@ -24,10 +13,10 @@ describe('cli: interrupting apply', () => {
   ] as const;
   for (const tc of cases) {
     it(`SIGINT after the first change: exit 1, ${tc.reason} says interrupted; apply again converges to exactly the desired state`, async () => {
-      const sandbox = sb as Sandbox;
+      const sandbox = t.sb;
       // Every call takes 150 ms, so the signal lands with calls in flight and most of the work undone.
       sandbox.setFaults({ latencyMs: 150 });
-      const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', tc.output], { env: env() });
+      const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', tc.output], { env: t.env() });
       await waitFor('the first mutating call', () => sandbox.calls.some(isMutating), { intervalMs: 2 });
       first.child.kill('SIGINT');
       const r = await first.done;
@@ -42,10 +31,10 @@ describe('cli: interrupting apply', () => {
       } else {
         assert.match(r.stdout, /^Apply interrupted after \d+\.\ds: not everything was attempted; run apply again to continue\.$/m);
       }
-      assert.deepEqual((await readdir(dir as string)).filter((f) => f.includes('.lock')), [], 'the lock is released');
+      assert.deepEqual((await readdir(t.dir)).filter((f) => f.includes('.lock')), [], 'the lock is released');
 
       sandbox.setFaults({ latencyMs: 0 });
-      const again = await runCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: env() });
+      const again = await runCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: t.env() });
       assert.equal(again.code, 0, again.stdout + again.stderr);
       assert.equal(parseJson(again.stdout).converged, true);
       assertConverged(sandbox);
@@ -56,9 +45,9 @@ describe('cli: interrupting apply', () => {
   // ("the same summary of what was done, and every failed item with its AWS error code"): a call
   // in flight when the signal comes completes and is counted; an interruption is not an AWS failure.
   it('SIGINT with calls in flight: they finish and count as done, none is reported as a failure', async () => {
-    const sandbox = sb as Sandbox;
+    const sandbox = t.sb;
     sandbox.setFaults({ latencyMs: 150 });
-    const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: env() });
+    const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: t.env() });
     await waitFor('the first mutating call', () => sandbox.calls.some(isMutating), { intervalMs: 2 });
     first.child.kill('SIGINT');
     const r = await first.done;
@@ -72,7 +61,7 @@ describe('cli: interrupting apply', () => {
     assert.equal(typeof report.summary.notStarted, 'number');
 
     sandbox.setFaults({ latencyMs: 0 });
-    const again = await runCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: env() });
+    const again = await runCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: t.env() });
     assert.equal(again.code, 0, again.stdout + again.stderr);
     const second = parseJson(again.stdout);
     // What the interrupted report says it did plus what the second run did is exactly the plan.

@@ -1,22 +1,12 @@
 /** Logs go to stderr as JSON lines by default, readable lines with --log-format pretty; stdout stays results only. */
 import assert from 'node:assert/strict';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { cliEnv, EXAMPLES, parseJson, removeDir, runCli, tempDir } from './helpers.js';
+import { EXAMPLES, parseJson, runCli, perTest } from './helpers.js';
 
 describe('cli: log formats', () => {
-  let sb: Sandbox | undefined;
-  let dir: string | undefined;
-  beforeEach(async () => {
-    dir = await tempDir();
-    sb = await startSandbox({ stepDelayMs: 20, quotas: false });
-  });
-  afterEach(async () => {
-    await sb?.close();
-    await removeDir(dir);
-  });
+  const t = perTest({ sandbox: {} });
 
   it('json (default): every stderr log line is a JSON object with level, time and a fixed msg', async () => {
-    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--output', 'json'], { env: t.env() });
     assert.equal(r.code, 0, r.stderr);
     parseJson(r.stdout);
     const logs = r.stderr.split('\n').filter((l) => l.startsWith('{'));
@@ -31,7 +21,7 @@ describe('cli: log formats', () => {
   });
 
   it('pretty: the same events as readable lines, not JSON, and stdout is unchanged', async () => {
-    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--log-format', 'pretty', '--output', 'json'], { env: cliEnv(dir as string, sb) });
+    const r = await runCli(['plan', ...EXAMPLES, '--log-level', 'debug', '--log-format', 'pretty', '--output', 'json'], { env: t.env() });
     assert.equal(r.code, 0, r.stderr);
     parseJson(r.stdout);
     const lines = r.stderr.split('\n').filter((l) => l.includes('AWS call'));
