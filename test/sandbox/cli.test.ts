@@ -52,6 +52,26 @@ describe('sandbox: the `sandbox` command', () => {
     for (const v of ['AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL_WORKSPACES', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) assert.match(stdout, new RegExp(`^export ${v}=\\S+$`, 'm'));
   });
 
+  it('--random-seed makes probabilistic faults repeatable: the same seed throttles the same calls', async () => {
+    const pattern = async (seed: string) => {
+      let seen = '';
+      await run(['--port', '0', '--no-quotas', '--throttle-rate', '0.5', '--random-seed', seed], async (endpoint) => {
+        const client = new ConnectClient({ region: 'us-east-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+        for (let i = 0; i < 20; i++) {
+          const ok = await client.send(new ListWorkspacesCommand({ InstanceId: INSTANCE })).then(() => true, () => false);
+          seen += ok ? '.' : 'T';
+        }
+        client.destroy();
+      });
+      return seen;
+    };
+    const a = await pattern('7');
+    assert.equal(await pattern('7'), a);
+    assert.match(a, /T/);
+    assert.match(a, /\./);
+    assert.notEqual(await pattern('8'), a);
+  });
+
   const invalid = [
     { reason: 'a non-numeric port', args: ['--port', 'abc'], message: /--port <n>.*'abc' is invalid/ },
     { reason: 'a port out of range', args: ['--port', '70000'], message: /--port <n>.*'70000'/ },
