@@ -123,7 +123,7 @@ export interface ApplyReport {
   durationMs: number;
   revision?: string;
   /** What was done. */
-  summary: { associate: number; disassociate: number; deploy: number; wait: number; failed: number; notStarted: number };
+  summary: { associate: number; disassociate: number; deploy: number; wait: number; failed: number; notStarted: number; held: number };
   targets: Record<string, unknown>[];
   failures: Failure[];
   calls: { total: number; throttled: number; failed: number };
@@ -133,7 +133,7 @@ export function buildReport(
   states: Iterable<TargetState>,
   r: { interrupted: boolean; timedOut: boolean; durationMs: number; calls: ApplyReport['calls']; revision?: string },
 ): ApplyReport {
-  const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0, notStarted: 0 };
+  const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0, notStarted: 0, held: 0 };
   const targets: Record<string, unknown>[] = [];
   const failures: Failure[] = [];
   let allConverged = true;
@@ -143,14 +143,17 @@ export function buildReport(
     summary.associate += st.done.associate;
     summary.disassociate += st.done.disassociate;
     summary.deploy += st.done.deploy;
-    if (st.lastPlan?.type === 'workspaces' && st.status === 'waiting') summary.wait += st.lastPlan.wait.length;
+    if (st.status === 'waiting') summary.wait += st.inFlight;
+    if (st.held) summary.held += st.held.count;
     // Calls an interruption kept from starting are not failures: they were never attempted.
     const all = [...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
     const f = all.filter((x) => x.code !== 'Aborted');
     summary.notStarted += all.length - f.length;
+    // Held removals are reported as one terminal failure of the target: nothing was removed.
+    if (st.held) f.push({ target: st.target.key, item: `${st.held.count} removal${st.held.count === 1 ? '' : 's'}`, operation: st.target.type === 'connect' ? 'DisassociateWorkspace' : 'DisassociateWorkspaceApplication', code: 'RemovalsHeld', message: st.held.message, terminal: true });
     failures.push(...f);
     if (st.status !== 'converged') allConverged = false;
-    targets.push({ ...targetJson(st.target), status: st.status, observed: st.observed, done: st.done, failures: f.length });
+    targets.push({ ...targetJson(st.target), status: st.status, observed: st.observed, done: st.done, failures: f.length, ...(st.held ? { held: { reason: st.held.reason, count: st.held.count, sample: st.held.sample } } : {}) });
   }
   summary.failed = failures.length;
   return {
@@ -183,6 +186,7 @@ export function reportText(rep: ApplyReport): string {
     `  ${count(rep.calls.total, 'AWS call')} (${rep.calls.throttled} throttled, ${rep.calls.failed} failed)`,
     ...(rep.revision ? [`  desired state at git revision ${rep.revision}`] : []),
   ];
+  if (s.held) lines.push(`  ${count(s.held, 'removal')} held back (see RemovalsHeld below): nothing was removed from those targets`);
   if (s.notStarted) lines.push(`  ${count(s.notStarted, 'item')} not started because of the interruption`);
   if (rep.notObserved) lines.push(`  ${count(rep.notObserved, 'target')} could not be observed: nothing was attempted for them`);
   const notDone = rep.targets.filter((t) => t.status !== 'converged');

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { writeJson } from '../output.js';
 import { Command } from 'commander';
-import { plan } from '../../src/reconciler/plan.js';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
+import { GuardRefusal, runOnce } from '../../src/reconciler/run-once.js';
 import { createLogger } from '../../src/log.js';
 import { readGitRevision } from '../../src/ops/gitrev.js';
 import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
@@ -54,78 +54,48 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   if (lock.staleFrom) log.warn({ pid: lock.staleFrom.pid }, 'took over a stale apply lock');
   const releaseOnExit = () => lock.releaseSync();
   process.once('exit', releaseOnExit);
-  const abort = new AbortController();
-  // Every queued AWS call listens on this one signal (to be dropped if we are interrupted).
-  setMaxListeners(0, abort.signal);
-  let interrupted = false;
+  // Interruption (SIGINT/SIGTERM) and the deadline both stop new work; every queued AWS call
+  // listens on the pair (to be dropped), calls in flight finish (bounded by --call-timeout).
+  const interrupt = new AbortController();
+  const deadline = new AbortController();
+  const stopWork = AbortSignal.any([interrupt.signal, deadline.signal]);
+  setMaxListeners(0, interrupt.signal, deadline.signal, stopWork);
   const stopSignals = onInterrupt(() => {
-    interrupted = true;
     process.stderr.write('\ninterrupted: finishing calls in flight, starting no new ones (again to exit now)\n');
-    abort.abort(new Error('interrupted'));
+    interrupt.abort(new Error('interrupted'));
   });
-  const rt = createRuntime({ ...limitsOf(o), signal: abort.signal });
-  const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: abort.signal, logger: log });
+  const rt = createRuntime({ ...limitsOf(o), signal: stopWork });
+  const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: stopWork, logger: log, maxPrune: o.maxPrune });
   const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
+  const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;
   try {
-    // Guard before any mutating call: observe (the reconciler reuses these scans) and count removals.
-    reconciler.observer.setTargets(targets);
-    const { observed, errors } = await reconciler.observer.observeAll(targets, 0);
-    // A prune target the guard could not observe would be observed again, and pruned, by the
-    // reconciler without ever being counted against --max-prune: refuse instead.
-    // Nothing can be attempted (no credentials, AWS unreachable, access denied): say so now,
-    // instead of retrying each target until --timeout.
-    if (errors.length > 0 && errors.length === targets.length && errors.every((e) => e.error.kind !== 'throttled')) {
-      const first = errors[0];
-      throw new CommandError(
-        `cannot observe any of the ${count(targets.length, 'target')} (first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.` +
-          hints(errors.map((e) => e.error.code)).map((h) => `\n${h}`).join(''),
-      );
+    let result;
+    try {
+      result = await runOnce({
+        reconciler,
+        targets,
+        maxPrune: o.maxPrune,
+        timeoutMs: o.timeout,
+        signal: interrupt.signal,
+        deadline,
+        onPlanned: (guard, errors) => {
+          if (o.output === 'text') {
+            const pending = errors.length ? ` (${count(errors.length, 'target')} could not be observed yet: tried again during the run)` : '';
+            process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
+          }
+          log.info({ targets: targets.length, revision, ...guard.summary }, 'apply started');
+          progress.start(() => progressLine(reconciler, rt.stats));
+        },
+      });
+    } catch (err) {
+      if (err instanceof GuardRefusal) throw new CommandError(err.message + hints(err.codes).map((h) => `\n${h}`).join(''));
+      throw err;
     }
-    const unchecked = errors.filter((e) => e.target.prune);
-    if (unchecked.length > 0) {
-      const first = unchecked[0];
-      throw new CommandError(
-        `refusing to apply: cannot check --max-prune, ${count(unchecked.length, 'target')} with prune: true could not be observed ` +
-          `(first: ${first.target.key}: ${first.error.operation}: ${first.error.code}: ${first.error.awsMessage}). Nothing was changed.` +
-          hints(unchecked.map((e) => e.error.code)).map((h) => `\n${h}`).join(''),
-      );
-    }
-    const guard = plan(targets.filter((t) => observed.has(t.key)), observed);
-    if (guard.summary.disassociate > o.maxPrune) {
-      throw new CommandError(
-        `refusing to apply: the plan removes ${guard.summary.disassociate} associations, more than --max-prune ${o.maxPrune}; ` +
-          `check the desired state with 'plan', then raise --max-prune if the removals are intended. Nothing was changed.`,
-      );
-    }
-    if (o.output === 'text') {
-      const pending = errors.length ? ` (${count(errors.length, 'target')} could not be observed yet: tried again during the run)` : '';
-      process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
-    }
-    const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;
-    log.info({ targets: targets.length, revision, ...guard.summary }, 'apply started');
-
-    reconciler.setTargets(targets);
-    reconciler.start();
-    progress.start(() => progressLine(reconciler, rt.stats));
-    let timedOut = false;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      reconciler.whenSettled(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          timedOut = true;
-          abort.abort(new Error('timeout'));
-          resolve();
-        }, o.timeout);
-      }),
-      new Promise<void>((resolve) => abort.signal.addEventListener('abort', () => resolve(), { once: true })),
-    ]);
-    clearTimeout(timer);
-    await reconciler.stop();
     progress.stop();
+    if (result.abandoned) log.warn({}, 'calls still in flight after the shutdown grace: their outcome is unknown; the next apply observes it');
     const report = buildReport(reconciler.targetStates(), {
-      interrupted,
-      timedOut,
+      interrupted: result.interrupted,
+      timedOut: result.timedOut,
       durationMs: Date.now() - started,
       calls: { ...rt.stats },
       revision,
@@ -135,14 +105,16 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total }, 'apply finished');
     if (report.converged) return EXIT_OK;
     // 1: not everything was attempted (interrupted, or targets AWS never answered about);
-    // 2: everything was attempted but did not converge (terminal failures, timeout).
-    return interrupted || report.notObserved > 0 ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
+    // 2: everything was attempted but did not converge (terminal failures, held removals, timeout).
+    return result.interrupted || report.notObserved > 0 ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;
   } finally {
     progress.stop();
     stopSignals();
     rt.close();
     await lock.release();
     process.off('exit', releaseOnExit);
+    // A socket AWS never answered must not keep a cron job alive once its report is out.
+    setTimeout(() => process.exit(), 2000).unref();
   }
 }
 

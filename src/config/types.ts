@@ -39,6 +39,8 @@ export interface ConnectTarget {
   /** Desired resource ARNs (users, routing profiles) → where each was first listed. */
   desired: Map<string, SourceLocation>;
   prune: boolean;
+  /** A document of the target says `allowEmpty: true`: prune may empty it. */
+  allowEmpty?: boolean;
   documents: DocumentRef[];
 }
 
@@ -52,6 +54,8 @@ export interface WorkSpaceTarget {
   /** Desired application ids (`wsa-…`) → where each was first listed. */
   desired: Map<string, SourceLocation>;
   prune: boolean;
+  /** A document of the target says `allowEmpty: true`: prune may empty it. */
+  allowEmpty?: boolean;
   documents: DocumentRef[];
 }
 

@@ -8,6 +8,15 @@
  */
 import type { CallInfo } from './types.js';
 
+/**
+ * Thrown from inside a gated call instead of sending it, when its precondition no longer holds
+ * (a removal the desired state stopped calling for). It never reached AWS: the rate limiter passes
+ * it through unrecorded, and the provider turns it into `skipped` items.
+ */
+export class NotSent extends Error {
+  override name = 'NotSent';
+}
+
 export type ErrorKind = 'throttled' | 'retryable' | 'terminal';
 
 export interface AwsCallErrorDetails extends CallInfo {

@@ -30,10 +30,18 @@ export const directGate: CallGate = { call: (_info, send) => send() };
 
 export type Action =
   | { type: 'associate'; target: ConnectTarget; items: string[] }
-  | { type: 'disassociate'; target: ConnectTarget; items: string[] }
+  | { type: 'disassociate'; target: ConnectTarget; items: string[]; stillWanted?: StillWanted }
   | { type: 'associate'; target: WorkSpaceTarget; items: [string] }
-  | { type: 'disassociate'; target: WorkSpaceTarget; items: [string] }
+  | { type: 'disassociate'; target: WorkSpaceTarget; items: [string]; stillWanted?: StillWanted }
   | { type: 'deploy'; target: WorkSpaceTarget; force: boolean };
+
+/**
+ * Asked at the moment a removal is sent (after its wait in the rate limiter), per item: does the
+ * target's desired state *now* still call for removing it? Items it refuses are not sent at all
+ * (reported in `ActionResult.skipped`), so an edit or revert of the desired state stops the rest
+ * of a pass's removals at once instead of after the queue drains.
+ */
+export type StillWanted = (item: string) => boolean;
 
 /** One item of an action that did not take effect. */
 export interface ItemFailure {
@@ -55,6 +63,8 @@ export interface ItemFailure {
 export interface ActionResult {
   done: string[];
   failed: ItemFailure[];
+  /** Removals not sent because the desired state no longer called for them (see StillWanted). */
+  skipped?: string[];
   requestId?: string;
 }
 

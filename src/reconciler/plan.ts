@@ -35,7 +35,11 @@
  * terminal failure is reported once, never retried in a loop.
  *
  * Deployment is per WorkSpace and covers all of its pending associations, so a WorkSpace gets
- * at most one deploy per pass, with Force when any pair is retried. A deploy is held back while
+ * at most one deploy per pass, with Force when any pair is retried. AWS has no per-pair deploy:
+ * a Force deploy also redeploys the WorkSpace's other ERROR pairs, including one reported
+ * terminal (ValidationError.*). That pair gets no call of its own and is never the reason for a
+ * deploy (a WorkSpace whose only ERROR pairs are terminal gets none), but it does ride along on a
+ * Force deploy made for a retryable pair; it stays reported terminal whatever that deploy does. A deploy is held back while
  * any association on the WorkSpace is in flight (a deployment is running; AWS answers
  * ResourceInUse): the plan then waits on the in-flight pairs, and a later pass deploys.
  */
@@ -111,7 +115,12 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
   const wait: WaitItem[] = [];
   const retry: RetryItem[] = [];
   const failed: FailedItem[] = [];
+  const deployFor: string[] = [];
   let needsDeploy = false;
+  const needDeploy = (applicationId: string) => {
+    needsDeploy = true;
+    deployFor.push(applicationId);
+  };
 
   for (const applicationId of target.desired.keys()) {
     if (excluded.has(applicationId)) continue;
@@ -120,11 +129,11 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
     switch (state) {
       case 'REMOVED':
         associate.push(applicationId);
-        needsDeploy = true;
+        needDeploy(applicationId);
         break;
       case 'PENDING_INSTALL':
       case 'PENDING_UNINSTALL':
-        needsDeploy = true;
+        needDeploy(applicationId);
         break;
       case 'COMPLETED':
         break;
@@ -138,7 +147,7 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
           });
         } else {
           retry.push({ applicationId, reasonCode: app?.reasonCode ?? 'ERROR' });
-          needsDeploy = true;
+          needDeploy(applicationId);
         }
         break;
       default: // in flight
@@ -159,10 +168,10 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
         case 'COMPLETED':
         case 'ERROR':
           disassociate.push(app.applicationId);
-          needsDeploy = true;
+          needDeploy(app.applicationId);
           break;
         case 'PENDING_UNINSTALL':
-          needsDeploy = true;
+          needDeploy(app.applicationId);
           break;
         default: // in flight
           wait.push({ applicationId: app.applicationId, state: app.state });
@@ -190,6 +199,7 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
     associate: associate.sort(),
     disassociate: disassociate.sort(),
     deploy,
+    deployFor: deploy ? deployFor.sort() : [],
     wait: wait.sort((a, b) => compare(a.applicationId, b.applicationId)),
     retry: retry.sort((a, b) => compare(a.applicationId, b.applicationId)),
     failed: failed.sort((a, b) => compare(a.item, b.item)),

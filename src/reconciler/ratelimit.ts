@@ -21,7 +21,7 @@
  * See providers/clients.ts for why the SDK itself never retries throttling.
  */
 import PQueue from 'p-queue';
-import { classifyAwsError, RetryableError, ThrottledError } from '../providers/errors.js';
+import { classifyAwsError, NotSent, RetryableError, ThrottledError } from '../providers/errors.js';
 import type { AwsCallError } from '../providers/errors.js';
 import type { CallGate, CallInfo, Service } from '../providers/types.js';
 import { systemClock, sleep } from './clock.js';
@@ -195,6 +195,7 @@ export class RateLimiter implements CallGate {
             { cause: err },
           );
         }
+        if (err instanceof NotSent) throw err; // never sent: not an AWS call
         const e: AwsCallError = classifyAwsError(err, info);
         this.emit(info, e.kind, started, undefined, e);
         if (e instanceof ThrottledError) {

@@ -13,6 +13,20 @@
  *
  * Connect associations take effect synchronously, so a Connect target whose calls all
  * succeeded is converged on AWS's word; the next pass (daemon resync) observes it again.
+ *
+ * Removals (DESIGN.md, "Every removal is bounded, current and made after its replacement") are
+ * decided here, for apply and the daemon alike, and a target's planned removals are held — none
+ * of them made, the hold reported in its state and logged once — when:
+ *
+ *   its desired set is empty and its document does not say allowEmpty  │ 'empty-desired'
+ *   a desired item of it failed terminally (a mistyped ARN: 404)        │ 'associations-failed'
+ *   an association of it failed in this pass (retryable or not)         │ 'associations-failed'
+ *   they would take the removals of this budget window past maxPrune    │ 'max-prune'
+ *
+ * The budget window is one apply, or in the daemon the time between two resyncs or desired-state
+ * changes. And every removal is checked again at the moment it is sent (after its wait in the
+ * rate limiter): if the target's desired state changed since the pass planned it (its generation
+ * moved: prune turned off, the target removed, any edit), it is not sent.
  */
 import equal from 'fast-deep-equal/es6/index.js';
 import pino from 'pino';
@@ -24,11 +38,24 @@ import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { Observer } from './observer.js';
 import { hasChanges, planConnect, planWorkSpace } from './plan.js';
+import type { Exclusions } from './plan.js';
 import type { ObservedState, TargetPlan } from './types.js';
 import { WorkQueue } from './workqueue.js';
 import type { BackoffOptions } from './workqueue.js';
 
 export type TargetStatus = 'pending' | 'converged' | 'waiting' | 'retrying' | 'failed';
+
+export type HoldReason = 'empty-desired' | 'associations-failed' | 'max-prune';
+
+/** Removals a pass planned for a target and did not make, and why. */
+export interface HeldRemovals {
+  reason: HoldReason;
+  /** How many associations would have been removed. */
+  count: number;
+  /** The first few of them, for the report. */
+  sample: string[];
+  message: string;
+}
 
 export interface Failure {
   target: string;
@@ -38,6 +65,8 @@ export interface Failure {
   message: string;
   terminal: boolean;
   requestId?: string;
+  /** The failure was AWS throttling (a throttled call, or a FailedList 429). */
+  throttled?: boolean;
 }
 
 export interface DoneCounts {
@@ -60,6 +89,12 @@ export interface TargetState {
   /** Whether AWS could ever be asked what the target has (if not, nothing was attempted for it). */
   observed: boolean;
   done: DoneCounts;
+  /** Bumped whenever the target's desired state changes; removals planned under an older one are not sent. */
+  generation: number;
+  /** The removals the last pass held back, if it did. */
+  held?: HeldRemovals;
+  /** WorkSpaces pairs in flight after the last pass (waits, and pairs just deployed). */
+  inFlight: number;
 }
 
 export interface ReconcilerOptions {
@@ -69,6 +104,14 @@ export interface ReconcilerOptions {
   pollIntervalMs?: number;
   /** Backoff of failed keys. Default base 1 s, max 5 min, jitter 0.5. */
   backoff?: BackoffOptions;
+  /**
+   * Longest backoff of a key whose failures were all throttling, ms. The rate limiter is what
+   * slows down under throttling; the key only waits its turn, so it is never stranded behind a
+   * long per-key backoff. Default 5000.
+   */
+  throttledBackoffMaxMs?: number;
+  /** Most removals made in one budget window (see the header). Default unlimited. */
+  maxPrune?: number;
   /**
    * Keys processed at once per service (the rate limiter bounds AWS calls separately). Each
    * service has its own pool, so a backlog in one (Connect's 2/s) never starves the other.
@@ -98,6 +141,8 @@ export class Reconciler {
   private readonly log: Logger;
   private workers: Promise<void>[] = [];
   private settledWaiters: (() => void)[] = [];
+  /** Removals made, and reserved by passes in progress, in this budget window. */
+  private budget = { made: 0, reserved: 0 };
 
   constructor(private readonly o: ReconcilerOptions) {
     this.clock = o.clock ?? systemClock;
@@ -125,11 +170,12 @@ export class Reconciler {
     for (const t of targets) {
       const st = this.states.get(t.key);
       if (!st) {
-        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero(), observed: false });
+        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero(), observed: false, generation: 0, inFlight: 0 });
         added++;
         this.queueOf(t).add(t.key);
       } else if (!sameDesired(st.target, t)) {
         st.target = t;
+        st.generation++;
         st.terminal.clear();
         st.status = 'pending';
         changed++;
@@ -139,12 +185,15 @@ export class Reconciler {
       }
     }
     this.observer.setTargets(targets);
+    // A new desired state opens a new removal budget window.
+    if (added + changed + removed > 0) this.budget.made = 0;
     this.notifyIfSettled();
     return { added, changed, removed };
   }
 
   /** A full resync: observe everything again and retry terminal failures once more. */
   resync(): void {
+    this.budget.made = 0; // a new removal budget window
     const mark = this.observer.mark();
     for (const st of this.states.values()) {
       st.minSeq = mark;
@@ -201,6 +250,8 @@ export class Reconciler {
         queue.addRateLimited(key);
       } finally {
         queue.done(key);
+        // The target left the desired state during the pass: no backoff or requeue survives it.
+        if (st && this.states.get(key) !== st) queue.remove(key);
         if (st) this.o.onPass?.({ key, type: st.target.type, status: st.status, durationMs: this.clock.now() - started, error });
         this.notifyIfSettled();
       }
@@ -216,6 +267,9 @@ export class Reconciler {
     // Level-based: whatever this pass concludes, the next pass of this key must see AWS as it is
     // after now, never this observation again (a poll would otherwise re-read a stale scan).
     st.minSeq = this.observer.mark();
+    if (this.states.get(key) !== st) return; // dropped from the desired state meanwhile
+    // Stopped while the observation waited for its turn: nothing was learnt, the state stands.
+    if (!outcome.ok && outcome.error.code === 'Aborted' && this.o.signal?.aborted) return;
     if (!outcome.ok) {
       const f = failureOf(key, outcome.error.operation, key, outcome.error);
       if (outcome.error.kind === 'terminal') {
@@ -225,53 +279,119 @@ export class Reconciler {
       } else {
         st.retrying = [f];
         st.status = 'retrying';
-        const delay = queue.addRateLimited(key);
+        const delay = this.requeueAfterFailure(key, [f]);
         this.log.info({ target: key, code: f.code, retryInMs: delay }, 'observation failed, will retry');
       }
       return;
     }
     st.observed = true;
     const observed: ObservedState = new Map([[key, outcome.observed]]);
-    const tp = target.type === 'connect' ? planConnect(target, observed, st.terminal) : planWorkSpace(target, observed, st.terminal);
-    st.lastPlan = tp;
+    let tp = this.planFor(st, observed);
     if (tp.type === 'workspaces') for (const f of tp.failed) st.terminal.set(f.item, { target: key, operation: 'DeployWorkspaceApplications', requestId: undefined, ...f });
 
-    if (!hasChanges(tp)) {
-      st.retrying = [];
-      if (tp.type === 'workspaces' && tp.wait.length > 0) {
-        st.status = 'waiting';
-        queue.addAfter(key, this.pollIntervalMs);
-      } else {
-        st.status = st.terminal.size > 0 ? 'failed' : 'converged';
-        queue.forget(key);
-      }
-      return;
+    // Removals that must not be made at all in this pass: plan again without them, so that
+    // nothing is deployed on their account either.
+    const removals = removalsOf(tp);
+    let reserved = 0;
+    let held: HeldRemovals | undefined;
+    if (removals.length > 0) {
+      held = this.holdBeforePass(st, removals);
+      if (held) tp = this.planFor(st, observed, new Set(removals));
+      else this.budget.reserved += reserved = removals.length;
     }
-    if (this.o.signal?.aborted) return;
+    st.lastPlan = tp;
 
-    const retrying: Failure[] = [];
-    await this.execute(st, tp, retrying);
-    st.minSeq = this.observer.mark();
-    st.retrying = retrying;
-    if (retrying.length > 0) {
-      st.status = 'retrying';
-      const delay = queue.addRateLimited(key);
-      this.log.info({ target: key, failures: retrying.length, retryInMs: delay }, 'retryable failures, will retry');
-    } else if (tp.type === 'workspaces') {
-      st.status = 'waiting';
-      if (tp.retry.length > 0) queue.addRateLimited(key); // Force redeploys back off
-      else {
-        queue.forget(key);
-        queue.addAfter(key, this.pollIntervalMs);
+    try {
+      if (!hasChanges(tp)) {
+        st.retrying = [];
+        this.setHeld(st, held);
+        st.inFlight = tp.type === 'workspaces' ? tp.wait.length : 0;
+        if (tp.type === 'workspaces' && tp.wait.length > 0) {
+          st.status = 'waiting';
+          queue.addAfter(key, this.pollIntervalMs);
+        } else {
+          st.status = st.terminal.size > 0 || held ? 'failed' : 'converged';
+          queue.forget(key);
+        }
+        return;
       }
-    } else {
-      st.status = st.terminal.size > 0 ? 'failed' : 'converged';
-      queue.forget(key);
+      if (this.o.signal?.aborted) return;
+
+      const retrying: Failure[] = [];
+      const ex = await this.execute(st, tp, retrying);
+      held ??= ex.held;
+      this.setHeld(st, held);
+      st.minSeq = this.observer.mark();
+      st.retrying = retrying;
+      if (this.states.get(key) !== st) return; // dropped from the desired state meanwhile
+      st.inFlight = tp.type === 'workspaces' ? tp.wait.length + ex.deployed : 0;
+      if (retrying.length > 0) {
+        st.status = 'retrying';
+        const delay = this.requeueAfterFailure(key, retrying);
+        this.log.info({ target: key, failures: retrying.length, retryInMs: delay }, 'retryable failures, will retry');
+      } else if (tp.type === 'workspaces' && (ex.deployed > 0 || tp.wait.length > 0)) {
+        st.status = 'waiting';
+        if (tp.retry.length > 0) queue.addRateLimited(key); // Force redeploys back off
+        else {
+          queue.forget(key);
+          queue.addAfter(key, this.pollIntervalMs);
+        }
+      } else {
+        st.status = st.terminal.size > 0 || held ? 'failed' : 'converged';
+        queue.forget(key);
+      }
+    } finally {
+      this.budget.reserved -= reserved;
     }
   }
 
-  private async execute(st: TargetState, tp: TargetPlan, retrying: Failure[]): Promise<void> {
+  private planFor(st: TargetState, observed: ObservedState, alsoExcluded?: ReadonlySet<string>): TargetPlan {
+    const ex: Exclusions = alsoExcluded ? { has: (item) => st.terminal.has(item) || alsoExcluded.has(item) } : st.terminal;
+    return st.target.type === 'connect' ? planConnect(st.target, observed, ex) : planWorkSpace(st.target, observed, ex);
+  }
+
+  /** Why the pass must make none of the target's planned removals, if it must not. */
+  private holdBeforePass(st: TargetState, removals: string[]): HeldRemovals | undefined {
+    const t = st.target;
+    if (t.desired.size === 0 && !t.allowEmpty) {
+      return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
+    }
+    const failedItem = [...t.desired.keys()].find((item) => st.terminal.has(item));
+    if (failedItem !== undefined) {
+      return held('associations-failed', removals, `an association of this target failed (${failedItem}: ${st.terminal.get(failedItem)!.code}); its removals wait until every association succeeds (make before break)`);
+    }
+    const max = this.o.maxPrune ?? Infinity;
+    const used = this.budget.made + this.budget.reserved;
+    if (used + removals.length > max) {
+      return held('max-prune', removals, `removing ${removals.length} associations would take this run's removals to ${used + removals.length}, more than --max-prune ${max}; check the desired state with 'plan', then raise --max-prune if the removals are intended`);
+    }
+    return undefined;
+  }
+
+  private setHeld(st: TargetState, h: HeldRemovals | undefined): void {
+    const before = st.held;
+    st.held = h;
+    if (h && (before?.reason !== h.reason || before.count !== h.count)) {
+      this.log.warn({ target: st.target.key, reason: h.reason, removals: h.count, sample: h.sample }, `removals held: ${h.message}`);
+    } else if (!h && before) {
+      this.log.info({ target: st.target.key }, 'removals no longer held');
+    }
+  }
+
+  /** Requeue after retryable failures; throttling alone backs off at most throttledBackoffMaxMs. */
+  private requeueAfterFailure(key: string, failures: Failure[]): number {
+    const queue = this.queues[key.startsWith('connect/') ? 'connect' : 'workspaces'];
+    const onlyThrottled = failures.length > 0 && failures.every((f) => f.throttled);
+    return queue.addRateLimited(key, onlyThrottled ? (this.o.throttledBackoffMaxMs ?? 5000) : undefined);
+  }
+
+  private async execute(st: TargetState, tp: TargetPlan, retrying: Failure[]): Promise<{ held?: HeldRemovals; deployed: number }> {
     const key = st.target.key;
+    const generation = st.generation;
+    // Asked again at the moment each removal is sent: the desired state must not have changed.
+    const stillWanted = () => this.states.get(key) === st && st.generation === generation;
+    const failedAssociations: string[] = [];
+    const notDone = new Set<string>();
     const run = async (action: Action, operation: string, items: string[]): Promise<void> => {
       let result: ActionResult;
       try {
@@ -282,7 +402,9 @@ export class Reconciler {
           const f = failureOf(key, operation, item, err);
           if (err.kind === 'terminal') st.terminal.set(item, f);
           else retrying.push(f);
+          notDone.add(item);
         }
+        if (action.type === 'associate') failedAssociations.push(...items);
         this.log.warn(
           { target: key, operation, code: err.code, requestId: err.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, sdkAttempts: err.attempts, terminal: err.kind === 'terminal' },
           'AWS call failed',
@@ -291,10 +413,16 @@ export class Reconciler {
       }
       const counter = action.type;
       st.done[counter] += action.type === 'deploy' ? 1 : result.done.length;
+      for (const item of result.skipped ?? []) notDone.add(item);
+      if (result.skipped?.length) {
+        this.log.info({ target: key, operation, skipped: result.skipped.length }, 'removals not sent: the desired state changed since they were planned');
+      }
       for (const f of result.failed) {
-        const failure: Failure = { target: key, operation, ...f };
+        const failure: Failure = { target: key, operation, ...f, throttled: f.code === '429' };
         if (f.terminal) st.terminal.set(f.item, failure);
         else retrying.push(failure);
+        notDone.add(f.item);
+        if (action.type === 'associate') failedAssociations.push(f.item);
       }
       if (result.failed.length > 0) {
         this.log.warn(
@@ -303,23 +431,38 @@ export class Reconciler {
         );
       }
     };
+    // Make before break: every association is made before any is removed, and if any of them
+    // failed, none is removed (swapping a routing profile for a mistyped one must never leave the
+    // workspace with neither).
+    const holdIfFailed = (removals: string[]): HeldRemovals | undefined => {
+      if (failedAssociations.length === 0 || removals.length === 0) return undefined;
+      for (const r of removals) notDone.add(r);
+      return held('associations-failed', removals, `${failedAssociations.length} association(s) of this target failed in this pass (first: ${failedAssociations[0]}); its removals wait until every association succeeds (make before break)`);
+    };
 
-    // Make before break: every association is made before any is removed, so a pass that fails
-    // halfway never leaves a target with less access than it started with plus what it added.
     if (tp.type === 'connect') {
       const t = tp.target;
       await Promise.all(tp.associate.map((items) => run({ type: 'associate', target: t, items }, 'AssociateWorkspace', items)));
-      if (this.o.signal?.aborted) return;
-      await Promise.all(tp.disassociate.map((items) => run({ type: 'disassociate', target: t, items }, 'DisassociateWorkspace', items)));
-      return;
+      if (this.o.signal?.aborted) return { deployed: 0 };
+      const h = holdIfFailed(tp.disassociate.flat());
+      if (h) return { held: h, deployed: 0 };
+      await Promise.all(tp.disassociate.map((items) => run({ type: 'disassociate', target: t, items, stillWanted }, 'DisassociateWorkspace', items)));
+      return { deployed: 0 };
     }
     const t = tp.target;
     await Promise.all(tp.associate.map((id) => run({ type: 'associate', target: t, items: [id] }, 'AssociateWorkspaceApplication', [id])));
-    if (this.o.signal?.aborted) return;
-    await Promise.all(tp.disassociate.map((id) => run({ type: 'disassociate', target: t, items: [id] }, 'DisassociateWorkspaceApplication', [id])));
-    if (tp.deploy && !this.o.signal?.aborted) {
-      await run({ type: 'deploy', target: t, force: tp.deploy.force }, 'DeployWorkspaceApplications', [t.workspaceId]);
+    if (this.o.signal?.aborted) return { deployed: 0 };
+    const h = holdIfFailed(tp.disassociate);
+    if (!h) {
+      await Promise.all(tp.disassociate.map((id) => run({ type: 'disassociate', target: t, items: [id], stillWanted }, 'DisassociateWorkspaceApplication', [id])));
     }
+    // Deploy only what is still pending: not for an association that failed or a removal that was held.
+    const carried = tp.deployFor.filter((id) => !notDone.has(id));
+    if (tp.deploy && carried.length > 0 && !this.o.signal?.aborted) {
+      await run({ type: 'deploy', target: t, force: tp.deploy.force }, 'DeployWorkspaceApplications', [t.workspaceId]);
+      return { held: h, deployed: notDone.has(t.workspaceId) ? 0 : carried.length };
+    }
+    return { held: h, deployed: 0 };
   }
 
   private queueOf(t: Target): WorkQueue<string> {
@@ -341,14 +484,23 @@ function zero(): DoneCounts {
   return { associate: 0, disassociate: 0, deploy: 0 };
 }
 
-/** True when two versions of a target want the same items with the same prune setting. */
+/** True when two versions of a target want the same items with the same prune and allowEmpty settings. */
 export function sameDesired(a: Target | undefined, b: Target): boolean {
   if (!a) return false;
-  return a.prune === b.prune && equal([...a.desired.keys()].sort(), [...b.desired.keys()].sort());
+  return a.prune === b.prune && Boolean(a.allowEmpty) === Boolean(b.allowEmpty) && equal([...a.desired.keys()].sort(), [...b.desired.keys()].sort());
 }
 
 function failureOf(target: string, operation: string, item: string, err: AwsCallError): Failure {
-  return { target, item, operation, code: err.code, message: err.awsMessage, terminal: err.kind === 'terminal', requestId: err.requestId };
+  return { target, item, operation, code: err.code, message: err.awsMessage, terminal: err.kind === 'terminal', requestId: err.requestId, throttled: err.kind === 'throttled' };
+}
+
+/** Every item the plan would remove. */
+export function removalsOf(tp: TargetPlan): string[] {
+  return tp.type === 'connect' ? tp.disassociate.flat() : [...tp.disassociate];
+}
+
+function held(reason: HoldReason, removals: string[], message: string): HeldRemovals {
+  return { reason, count: removals.length, sample: removals.slice(0, 5), message };
 }
 
 export type { ItemFailure };

@@ -89,6 +89,13 @@ export interface WorkSpacePlan {
   disassociate: string[];
   /** One DeployWorkspaceApplications for this WorkSpace after the pair changes, or null. */
   deploy: { force: boolean } | null;
+  /**
+   * The application ids whose pending change the deploy carries (associated, pending install or
+   * uninstall, retried, disassociated after COMPLETED/ERROR). The executor sends the deploy only
+   * if one of them is still pending after the pass's calls: a deploy for an association that
+   * failed, or for a removal that was held, would carry nothing.
+   */
+  deployFor: string[];
   /** Pairs in flight (`*_DEPLOYMENT`, INSTALLING, UNINSTALLING): poll again later. */
   wait: WaitItem[];
   /** Pairs in ERROR with a retryable (`DeploymentError.*`) reason: redeploy with Force. */

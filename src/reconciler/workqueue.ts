@@ -95,11 +95,14 @@ export class WorkQueue<K = string> {
     this.delayed.set(key, { at, timer });
   }
 
-  /** Queue `key` after its backoff, which grows with every call until `forget`. Returns the delay. */
-  addRateLimited(key: K): number {
+  /**
+   * Queue `key` after its backoff, which grows with every call until `forget`, capped at `maxMs`
+   * for this call (default the queue's cap). Returns the delay.
+   */
+  addRateLimited(key: K, maxMs = this.maxMs): number {
     const n = this.failures.get(key) ?? 0;
     this.failures.set(key, n + 1);
-    const ceiling = Math.min(this.maxMs, this.baseMs * 2 ** n);
+    const ceiling = Math.min(this.maxMs, maxMs, this.baseMs * 2 ** n);
     const delay = Math.round(ceiling * (1 - this.jitter) + ceiling * this.jitter * this.random());
     this.retries++;
     this.addAfter(key, delay);

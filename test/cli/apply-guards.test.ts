@@ -56,13 +56,24 @@ describe('cli: apply guards', () => {
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   });
 
-  it('--max-prune cannot be checked because a prune target is not observable: exit 1, nothing changed', async () => {
-    // The guard's one scan fails all 3 SDK attempts; the reconciler's next scan would succeed and
-    // then remove agent20 though --max-prune is 0, unless apply refuses.
+  it('a 5xx blip in the first observation (all SDK attempts of one scan) is retried within --timeout, not a refusal', async () => {
+    // Before: the guard's one scan failed all 3 SDK attempts and apply exited 1 after a second.
     const sandbox = await world();
     sandbox.setFaults({ scriptedErrors: [{ operation: 'SearchWorkspaceAssociations', code: 'InternalServiceException', times: 3 }] });
+    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', 'examples/workspaces/engineering.yaml', ...FAST, '--max-prune', '5', '--output', 'json'], { env: env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(parseJson(r.stdout).converged, true);
+    const scans = sandbox.calls.filter((c) => c.operation === 'SearchWorkspaceAssociations');
+    assert.ok(scans.filter((c) => c.status === 500).length === 3 && scans.some((c) => c.status === 200), JSON.stringify(scans.map((c) => c.status)));
+  });
+
+  it('--max-prune cannot be checked because a prune target stays unobservable until --timeout: exit 1, nothing changed', async () => {
+    // The reconciler's next scan might succeed and then remove agent20 though --max-prune is 0,
+    // unless apply refuses.
+    const sandbox = await world();
+    sandbox.setFaults({ scriptedErrors: [{ operation: 'SearchWorkspaceAssociations', code: 'InternalServiceException' }] });
     // engineering.yaml (WorkSpaces, observable) keeps this from being "nothing can be observed".
-    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', 'examples/workspaces/engineering.yaml', ...FAST, '--max-prune', '0'], { env: env() });
+    const r = await runCli(['apply', 'examples/connect/supervisors.yaml', 'examples/workspaces/engineering.yaml', ...FAST, '--max-prune', '0', '--timeout', '2s'], { env: env() });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(
       r.stderr,

@@ -14,7 +14,7 @@ import {
 import type { ConnectTarget } from '../../config/types.js';
 import type { ObservedConnect } from '../../reconciler/types.js';
 import type { ClientFactory } from '../clients.js';
-import { RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
+import { NotSent, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
 import { MAX_BATCH, interpretBatch, type BatchOperation } from './batch.js';
 
@@ -100,19 +100,26 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     if (target.region === undefined) throw missingRegion(operation, target.key);
     const info: CallInfo = { service: 'connect', region: target.region, operation, targetKey: target.key };
     const client = this.clients.connect(target.region);
-    const input = { InstanceId: target.instanceId, WorkspaceId: target.workspaceId, ResourceArns: [...items] };
+    let sent: string[] = [...items];
     let output: AssociateWorkspaceCommandOutput;
     try {
-      output = await this.gate.call(info, () =>
-        action.type === 'associate'
+      output = await this.gate.call(info, () => {
+        // A removal is sent only if the desired state still calls for it at this moment.
+        if (action.type === 'disassociate' && action.stillWanted) sent = items.filter(action.stillWanted);
+        if (sent.length === 0) throw new NotSent();
+        const input = { InstanceId: target.instanceId, WorkspaceId: target.workspaceId, ResourceArns: sent };
+        return action.type === 'associate'
           ? client.send(new AssociateWorkspaceCommand(input), { abortSignal: signal })
-          : client.send(new DisassociateWorkspaceCommand(input), { abortSignal: signal }),
-      );
+          : client.send(new DisassociateWorkspaceCommand(input), { abortSignal: signal });
+      });
     } catch (err) {
+      if (err instanceof NotSent) return { done: [], failed: [], skipped: [...items] };
       rethrowAbort(err, signal);
       throw classifyAwsError(err, info);
     }
-    return interpretBatch(operation, items, output);
+    const result = interpretBatch(operation, sent, output);
+    const skipped = items.filter((i) => !sent.includes(i));
+    return skipped.length ? { ...result, skipped } : result;
   }
 
   /** Every association of the instance, by workspace id: one page per gated call. */

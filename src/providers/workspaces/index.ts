@@ -16,7 +16,7 @@ import {
 import type { WorkSpaceTarget } from '../../config/types.js';
 import type { ObservedWorkSpace } from '../../reconciler/types.js';
 import type { ClientFactory } from '../clients.js';
-import { AwsCallError, TerminalError, classifyAwsError } from '../errors.js';
+import { AwsCallError, NotSent, TerminalError, classifyAwsError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
 import { toApplications } from './associations.js';
 
@@ -87,10 +87,16 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     }
 
     const info = this.info('DisassociateWorkspaceApplication', target);
+    const stillWanted = action.stillWanted;
     try {
-      const out = await this.send(info, signal, (c) => c.send(new DisassociateWorkspaceApplicationCommand(input), { abortSignal: signal }));
+      const out = await this.send(info, signal, (c) => {
+        // A removal is sent only if the desired state still calls for it at this moment.
+        if (stillWanted && !stillWanted(ApplicationId)) throw new NotSent();
+        return c.send(new DisassociateWorkspaceApplicationCommand(input), { abortSignal: signal });
+      });
       return { done: [ApplicationId], failed: [], requestId: out.$metadata.requestId };
     } catch (err) {
+      if (err instanceof NotSent) return { done: [], failed: [], skipped: [ApplicationId] };
       // The planner disassociates only pairs it observed on this WorkSpace a moment ago, so
       // NotFound means the association is gone already (removed by someone else, or a repeat of
       // our own call): removal is idempotent. Should the WorkSpace itself have vanished, the pair
@@ -136,7 +142,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     try {
       return await this.gate.call(info, () => call(client));
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (err instanceof NotSent || signal?.aborted) throw err;
       throw classifyAwsError(err, info);
     }
   }

@@ -1,0 +1,186 @@
+/**
+ * One bounded reconcile run (`apply`), beside the daemon's long-lived loop: the same Reconciler,
+ * the same removal budget, started once and stopped when everything settled or the deadline came.
+ * (external-dns keeps RunOnce and Run together in the same way.)
+ *
+ *   1. Observe every target for the guard, retrying transient failures (5xx, resets, timeouts,
+ *      throttling) with backoff until the deadline; only failures that no retry can fix (refused
+ *      credentials, access denied, an endpoint that cannot be reached at all) end it early.
+ *   2. Refuse (GuardRefusal: nothing changed) when every target is unobservable, when a prune
+ *      target could not be observed, or when the plan removes more than maxPrune.
+ *   3. Reconcile until settled, interrupted or the deadline; the Reconciler enforces the same
+ *      maxPrune on removals it finds later (drift during the run), holding them.
+ *   4. Stop, waiting for calls in flight at most `shutdownGraceMs`: the whole run is bounded by
+ *      the deadline plus that grace, whatever AWS does.
+ */
+import type { Target } from '../config/types.js';
+import type { AwsCallError } from '../providers/errors.js';
+import { sleep, systemClock } from './clock.js';
+import type { Clock, Timer } from './clock.js';
+import type { ObserveError } from './observer.js';
+import { plan } from './plan.js';
+import type { Reconciler } from './reconciler.js';
+import type { ObservedState, Plan } from './types.js';
+
+/** Nothing was changed: the run was refused before any mutating call. */
+export class GuardRefusal extends Error {
+  override name = 'GuardRefusal';
+  constructor(
+    message: string,
+    /** Codes of the AWS errors behind the refusal, for hints. */
+    readonly codes: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface RunOnceOptions {
+  reconciler: Reconciler;
+  targets: readonly Target[];
+  maxPrune: number;
+  /** The whole run, first observation included. */
+  timeoutMs: number;
+  /** After the deadline (or an interruption), how long calls in flight may take to finish. Default 10000. */
+  shutdownGraceMs?: number;
+  /** Aborted on interruption (SIGINT/SIGTERM): no new work; the run ends as interrupted. */
+  signal: AbortSignal;
+  /** Aborted by runOnce at the deadline (share it with the rate limiter so queued calls drop). */
+  deadline: AbortController;
+  clock?: Clock;
+  /** First retry delay of a transient observation failure, ms (doubling, at most 5 s). Default 250. */
+  observeRetryMs?: number;
+  /** Called once the guard passed, before the first mutating call. */
+  onPlanned?: (guard: Plan, unobserved: ObserveError[]) => void | Promise<void>;
+}
+
+export interface RunOnceResult {
+  timedOut: boolean;
+  interrupted: boolean;
+  /** Calls still in flight when the grace ran out (their outcome is unknown). */
+  abandoned: boolean;
+}
+
+/** Errors that no retry within one run can fix: fail fast instead of waiting for the deadline. */
+const FATAL_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CredentialsProviderError']);
+
+export function isFatal(e: AwsCallError): boolean {
+  return e.kind === 'terminal' || FATAL_CODES.has(e.code);
+}
+
+export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
+  const clock = o.clock ?? systemClock;
+  const r = o.reconciler;
+  const ended = endOf(o, clock);
+  const graceStop = new AbortController();
+  try {
+    // 1. The guard's observation, bounded by the deadline like everything else.
+    r.observer.setTargets(o.targets);
+    // The guard's observation stops retrying at the deadline; a call in flight then has the
+    // shutdown grace to answer (so a deadline that falls mid-retry still refuses with the reason).
+    const graceAfterEnd = ended.promise.then(() => sleep(clock, o.shutdownGraceMs ?? 10_000, graceStop.signal).then(() => 'ended' as const, () => 'ended' as const));
+    const first = await Promise.race([observeForGuard(o, clock), graceAfterEnd]);
+    if (first === 'ended') return await finish(o, clock, ended, false);
+    const { observed, errors } = first;
+    // 2. Refusals: nothing has been changed yet.
+    if (errors.length > 0 && errors.length === o.targets.length && errors.every((e) => isFatal(e.error))) {
+      const e = errors[0]!;
+      throw new GuardRefusal(
+        `cannot observe any of the ${count(o.targets.length, 'target')} (first: ${e.target.key}: ${e.error.operation}: ${e.error.code}: ${e.error.awsMessage}). Nothing was changed.`,
+        errors.map((x) => x.error.code),
+      );
+    }
+    // A prune target the guard could not observe would be pruned later without ever being
+    // counted against --max-prune.
+    const unchecked = errors.filter((e) => e.target.prune);
+    if (unchecked.length > 0) {
+      const e = unchecked[0]!;
+      throw new GuardRefusal(
+        `refusing to apply: cannot check --max-prune, ${count(unchecked.length, 'target')} with prune: true could not be observed ` +
+          `(first: ${e.target.key}: ${e.error.operation}: ${e.error.code}: ${e.error.awsMessage}). Nothing was changed.`,
+        unchecked.map((x) => x.error.code),
+      );
+    }
+    const guard = plan(o.targets.filter((t) => observed.has(t.key)), observed);
+    if (guard.summary.disassociate > o.maxPrune) {
+      throw new GuardRefusal(
+        `refusing to apply: the plan removes ${guard.summary.disassociate} associations, more than --max-prune ${o.maxPrune}; ` +
+          `check the desired state with 'plan', then raise --max-prune if the removals are intended. Nothing was changed.`,
+      );
+    }
+    await o.onPlanned?.(guard, errors);
+    // 3. Reconcile (the scans above serve the first pass).
+    r.setTargets(o.targets);
+    r.start();
+    await Promise.race([r.whenSettled(), ended.promise]);
+    return await finish(o, clock, ended, true);
+  } finally {
+    ended.cancel();
+    graceStop.abort();
+  }
+}
+
+async function finish(o: RunOnceOptions, clock: Clock, ended: ReturnType<typeof endOf>, started: boolean): Promise<RunOnceResult> {
+  const timedOut = ended.timedOut();
+  const interrupted = o.signal.aborted;
+  if (!o.deadline.signal.aborted) o.deadline.abort(new Error(interrupted ? 'interrupted' : 'finished'));
+  if (!started) return { timedOut, interrupted, abandoned: false };
+  let timer: Timer | undefined;
+  const drained = await Promise.race([
+    o.reconciler.stop().then(() => true),
+    new Promise<boolean>((resolve) => (timer = clock.setTimer(o.shutdownGraceMs ?? 10_000, () => resolve(false)))),
+  ]);
+  timer?.cancel();
+  return { timedOut, interrupted, abandoned: !drained };
+}
+
+/** Resolves 'ended' at the deadline or on interruption. */
+function endOf(o: RunOnceOptions, clock: Clock) {
+  let timedOut = false;
+  let timer: Timer | undefined;
+  let onAbort: (() => void) | undefined;
+  const promise = new Promise<'ended'>((resolve) => {
+    timer = clock.setTimer(o.timeoutMs, () => {
+      timedOut = true;
+      o.deadline.abort(new Error('timeout'));
+      resolve('ended');
+    });
+    onAbort = () => resolve('ended');
+    if (o.signal.aborted) resolve('ended');
+    else o.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return {
+    promise,
+    timedOut: () => timedOut,
+    cancel: () => {
+      timer?.cancel();
+      if (onAbort) o.signal.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** Observe every target; retry the transient failures with backoff (the caller bounds the time). */
+async function observeForGuard(o: RunOnceOptions, clock: Clock): Promise<{ observed: ObservedState; errors: ObserveError[] }> {
+  const observer = o.reconciler.observer;
+  const observed: ObservedState = new Map();
+  let pending = [...o.targets];
+  const fatal: ObserveError[] = [];
+  let transient: ObserveError[] = [];
+  let delay = o.observeRetryMs ?? 250;
+  for (;;) {
+    const res = await observer.observeAll(pending, observer.mark());
+    for (const [k, v] of res.observed) observed.set(k, v);
+    fatal.push(...res.errors.filter((e) => isFatal(e.error)));
+    transient = res.errors.filter((e) => !isFatal(e.error));
+    if (transient.length === 0 || o.signal.aborted || o.deadline.signal.aborted) break;
+    await sleep(clock, delay, AbortSignal.any([o.signal, o.deadline.signal])).catch(() => undefined);
+    if (o.signal.aborted || o.deadline.signal.aborted) break;
+    delay = Math.min(delay * 2, 5000);
+    pending = transient.map((e) => e.target);
+  }
+  const errors = [...fatal, ...transient].sort((a, b) => (a.target.key < b.target.key ? -1 : 1));
+  return { observed, errors };
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
