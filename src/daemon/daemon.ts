@@ -15,6 +15,11 @@
  *   would remove more than --max-prune           │ refused, keeps the last valid one
  *   otherwise                                    │ enforced: new and changed targets are queued
  *
+ * Removals found later (drift on a resync: associations added by hand to a prune target) are
+ * held by the Reconciler's removal budget, the same one apply uses: a resync window whose
+ * removals would exceed --max-prune makes none of them, logs it once, and exposes the count as
+ * workspace_reconciler_removals_held until the desired state changes or --max-prune is raised.
+ *
  * Meanwhile the work queue keeps requeueing failures and in-flight WorkSpaces states.
  */
 import type { Logger } from 'pino';
@@ -94,6 +99,8 @@ export class Daemon {
       clock: o.clock,
       pollIntervalMs: o.pollIntervalMs,
       backoff: o.backoff,
+      // The one removal budget: drift found on a resync is held by it as a changed file is.
+      maxPrune: o.maxPrune ?? 100,
       signal: o.signal,
       logger: o.logger,
       random: o.random,

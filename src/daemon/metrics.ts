@@ -98,6 +98,20 @@ export class Metrics {
       },
     });
     new Gauge({
+      name: 'workspace_reconciler_removals_held', help: 'Removals planned and not made (over --max-prune, after a failed association, or prune of an empty desired set), by kind and reason', labelNames: ['kind', 'reason'], registers,
+      collect() {
+        this.reset();
+        const n = new Map<string, number>();
+        for (const st of self.reconciler?.targetStates() ?? []) {
+          if (!st.held) continue;
+          const k = `${st.target.type}/${st.held.reason}`;
+          n.set(k, (n.get(k) ?? 0) + st.held.count);
+        }
+        for (const k of KINDS) if (![...n.keys()].some((x) => x.startsWith(`${k}/`))) this.set({ kind: k, reason: 'max-prune' }, 0);
+        for (const [k, v] of n) { const [kind, reason] = k.split('/'); this.set({ kind, reason }, v); }
+      },
+    });
+    new Gauge({
       name: 'workspace_reconciler_terminal_failures', help: 'Items failing terminally now (reported, not retried until the desired state changes or a resync)', labelNames: ['kind'], registers,
       collect() {
         const n = { connect: 0, workspaces: 0 };

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
-import { DisassociateWorkspaceCommand } from '@aws-sdk/client-connect';
+import { AssociateWorkspaceCommand, DisassociateWorkspaceCommand } from '@aws-sdk/client-connect';
 import { AssociateWorkspaceApplicationCommand } from '@aws-sdk/client-workspaces';
 import { agentArn, assertConverged, INSTANCE, WORKSPACE } from '../cli/demo-world.js';
 import { mutatingCalls, waitFor } from '../cli/helpers.js';
@@ -132,6 +132,23 @@ describe('daemon: reloads', () => {
     await settled(world);
     assert.deepEqual(mutatingCalls(world.sandbox.calls.slice(mark)), []);
     assertConverged(world.sandbox);
+  });
+
+  it('a resync that finds more hand-added associations on a prune target than maxPrune removes none, logs it once and exposes the held count', async () => {
+    // Before: the daemon counted removals only for targets whose files changed, and a resync
+    // removed every one of them.
+    const world = await converged({ daemon: { maxPrune: 2 } });
+    const extra = [agentArn(1), agentArn(2), agentArn(3)];
+    await world.clients.connect('us-east-1').send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: WORKSPACE.supervisors, ResourceArns: extra }));
+    const mark = world.sandbox.calls.length;
+    await world.daemon.resync('test');
+    await settled(world);
+    assert.deepEqual(mutatingCalls(world.sandbox.calls.slice(mark)), []);
+    assert.equal(await world.metric('workspace_reconciler_removals_held', { kind: 'connect', reason: 'max-prune' }), 3);
+    await world.daemon.resync('test again');
+    await settled(world);
+    assert.deepEqual(mutatingCalls(world.sandbox.calls.slice(mark)), []);
+    assert.equal(world.logs.filter((l) => String(l.msg).startsWith('removals held')).length, 1, 'logged once');
   });
 
   it('a start that would remove more than maxPrune does not start and changes nothing', async () => {
