@@ -60,6 +60,9 @@ export interface RunOnceResult {
   abandoned: boolean;
 }
 
+/** After the deadline, how long the guard's read-only observation may take to report. */
+const OBSERVE_GRACE_MS = 2000;
+
 /** Errors that no retry within one run can fix: fail fast instead of waiting for the deadline. */
 const FATAL_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CredentialsProviderError']);
 
@@ -75,9 +78,10 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
   try {
     // 1. The guard's observation, bounded by the deadline like everything else.
     r.observer.setTargets(o.targets);
-    // The guard's observation stops retrying at the deadline; a call in flight then has the
-    // shutdown grace to answer (so a deadline that falls mid-retry still refuses with the reason).
-    const graceAfterEnd = ended.promise.then(() => sleep(clock, o.shutdownGraceMs ?? 10_000, graceStop.signal).then(() => 'ended' as const, () => 'ended' as const));
+    // The guard's observation stops retrying at the deadline or on interruption. It only reads,
+    // so nothing needs draining: it gets a moment to report why it failed (a deadline that falls
+    // mid-backoff still refuses with the reason), and a call that hangs is simply left behind.
+    const graceAfterEnd = ended.promise.then(() => sleep(clock, OBSERVE_GRACE_MS, graceStop.signal).then(() => 'ended' as const, () => 'ended' as const));
     const first = await Promise.race([observeForGuard(o, clock), graceAfterEnd]);
     if (first === 'ended') return await finish(o, clock, ended, false);
     const { observed, errors } = first;
@@ -123,7 +127,12 @@ async function finish(o: RunOnceOptions, clock: Clock, ended: ReturnType<typeof 
   const timedOut = ended.timedOut();
   const interrupted = o.signal.aborted;
   if (!o.deadline.signal.aborted) o.deadline.abort(new Error(interrupted ? 'interrupted' : 'finished'));
-  if (!started) return { timedOut, interrupted, abandoned: false };
+  if (!started) {
+    // Registered (never started) so that the report lists every target as not observed.
+    o.reconciler.setTargets(o.targets);
+    await o.reconciler.stop();
+    return { timedOut, interrupted, abandoned: false };
+  }
   let timer: Timer | undefined;
   const drained = await Promise.race([
     o.reconciler.stop().then(() => true),

@@ -1,8 +1,9 @@
 /** apply when AWS cannot be used at all: exit 1 at once (nothing attempted), with a hint; never a wait until --timeout. */
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { assertNoStackTrace, closedPort, FAST, parseJson, runCli, perTest } from './helpers.js';
+import { assertNoStackTrace, closedPort, FAST, parseJson, runCli, perTest, startCli, waitFor } from './helpers.js';
 
 describe('cli: apply when nothing can be attempted', () => {
   const t = perTest();
@@ -49,5 +50,53 @@ describe('cli: apply when nothing can be attempted', () => {
     assert.equal(report.notObserved, 1);
     assert.equal(report.converged, false);
     assert.ok(report.failures.some((f: { code: string; terminal: boolean }) => f.code === 'ResourceNotFoundException' && f.terminal));
+  });
+});
+
+/**
+ * An endpoint that accepts connections and never answers. Before: `apply --timeout 3s` was still
+ * running after 11 minutes, ignored SIGTERM and kept its lock.
+ */
+describe('cli: apply against an endpoint that never answers', function () {
+  this.timeout(60_000);
+  const t = perTest();
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  afterEach(async () => {
+    for (const s of sockets) s.destroy();
+    sockets.clear();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = undefined;
+  });
+  async function hungEndpoint(): Promise<Record<string, string>> {
+    server = createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', () => resolve()));
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+    return { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', AWS_ENDPOINT_URL_CONNECT: url, AWS_ENDPOINT_URL_WORKSPACES: url };
+  }
+
+  it('--timeout 2s ends the run (exit 1: nothing could be attempted) and releases the lock, so the next apply is not locked out', async () => {
+    const env = t.env(await hungEndpoint());
+    const r = await runCli(['apply', 'examples/connect/london.yaml', ...FAST, '--timeout', '2s', '--output', 'json'], { env });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const report = parseJson(r.stdout);
+    assert.equal(report.timedOut, true);
+    assert.equal(report.notObserved, 1);
+    const again = await runCli(['apply', 'examples/connect/london.yaml', ...FAST, '--timeout', '1s'], { env });
+    assert.doesNotMatch(again.stderr, /another workspace-reconciler/);
+  });
+
+  it('SIGTERM while the first observation hangs: exits, releasing the lock', async () => {
+    const env = t.env(await hungEndpoint());
+    const cli = await startCli(['apply', 'examples/connect/london.yaml', ...FAST, '--timeout', '10m'], { env });
+    await waitFor('a connection', () => sockets.size > 0);
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const again = await runCli(['apply', 'examples/connect/london.yaml', ...FAST, '--timeout', '1s'], { env });
+    assert.doesNotMatch(again.stderr, /another workspace-reconciler/);
   });
 });
