@@ -67,7 +67,19 @@ export function summaryText(s: PlanSummary): string {
   ].join(', ');
 }
 
+/** Removals apply will refuse for this target whatever AWS answers (see Reconciler), or undefined. */
+export function refusedRemovals(tp: TargetPlan): string | undefined {
+  const n = tp.type === 'connect' ? tp.disassociate.flat().length : tp.disassociate.length;
+  if (n === 0 || !tp.target.prune || tp.target.desired.size > 0 || tp.target.allowEmpty) return undefined;
+  return `! prune: true with an empty desired set: apply refuses these ${n} removals (set allowEmpty: true in the document if they are intended)`;
+}
+
 function targetLines(tp: TargetPlan): string[] {
+  const refused = refusedRemovals(tp);
+  return [...(refused ? [refused] : []), ...changeLines(tp)];
+}
+
+function changeLines(tp: TargetPlan): string[] {
   if (tp.type === 'connect') {
     return [...tp.associate.flat().map((a) => `+ ${a}`), ...tp.disassociate.flat().map((a) => `- ${a}`)];
   }
@@ -90,6 +102,7 @@ export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number): 
       ...targetJson(tp.target),
       associate: tp.type === 'connect' ? tp.associate.flat() : tp.associate,
       disassociate: tp.type === 'connect' ? tp.disassociate.flat() : tp.disassociate,
+      ...(refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : {}),
       ...(tp.type === 'connect'
         ? { batches: { associate: tp.associate.length, disassociate: tp.disassociate.length } }
         : { deploy: tp.deploy, wait: tp.wait, retry: tp.retry, failed: tp.failed }),

@@ -265,3 +265,27 @@ describe('planner: Connect', () => {
     assert.deepEqual(p.summary, { associate: 2, disassociate: 0, deploy: 1, wait: 0, retry: 0, failed: 0 });
   });
 });
+
+describe('planner: what a deploy carries (deployFor)', () => {
+  const B = 'wsa-app0000002';
+  const err = (applicationId: string, reasonCode: string): ObservedApplication => ({ applicationId, state: 'ERROR', reasonCode });
+
+  it('a WorkSpace whose only ERROR pair is terminal gets no deploy at all (no Force redeploy of a terminal pair on its own account)', () => {
+    const p = plan([wsTarget([APP])], wsObserved([err(APP, 'ValidationError.InsufficientDiskSpace')])).targets[0] as WorkSpacePlan;
+    assert.equal(p.deploy, null);
+    assert.deepEqual(p.deployFor, []);
+    assert.deepEqual(p.failed.map((f) => f.item), [APP]);
+  });
+
+  it('a Force deploy made for a retryable pair names only that pair as its reason, never the terminal one riding along', () => {
+    const p = plan([wsTarget([APP, B])], wsObserved([err(APP, 'ValidationError.InsufficientDiskSpace'), err(B, 'DeploymentError.WorkspaceUnreachable')])).targets[0] as WorkSpacePlan;
+    assert.deepEqual(p.deploy, { force: true });
+    assert.deepEqual(p.deployFor, [B]);
+    assert.deepEqual(p.failed.map((f) => f.item), [APP]);
+  });
+
+  it('an associate and a pruned COMPLETED pair are both carried by the one deploy', () => {
+    const p = plan([wsTarget([APP], true)], wsObserved([{ applicationId: B, state: 'COMPLETED' }])).targets[0] as WorkSpacePlan;
+    assert.deepEqual(p.deployFor, [APP, B]);
+  });
+});
