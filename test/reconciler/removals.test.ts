@@ -98,6 +98,31 @@ describe('Reconciler removals: bounded, current, after their replacement', funct
       assert.equal(states(run.reconciler).get(reverted.key)!.status, 'converged');
     });
 
+    it('WorkSpaces: prune turned off while the removal waits in the rate limiter: it is not sent, and no deploy is made for it', async () => {
+      w = await startWorld();
+      // ws-cc00000001 has Zoom (COMPLETED); a prune target without Zoom would remove it.
+      const pruning = workspace('ws-cc00000001', [], true);
+      pruning.allowEmpty = true;
+      const reverted = workspace('ws-cc00000001', [], false);
+      let revert: (() => void) | undefined;
+      const gate = (limiter: CallGate): CallGate => ({
+        call(info, send) {
+          if (info.operation === 'DisassociateWorkspaceApplication' && revert) {
+            const r = revert;
+            revert = undefined;
+            r();
+          }
+          return limiter.call(info, send);
+        },
+      });
+      const run = w.run([pruning], { gate });
+      revert = () => run.reconciler.setTargets([reverted]);
+      await run.reconciler.whenSettled();
+      assert.deepEqual(removalsSent(w), []);
+      assert.deepEqual(w.callsSince(0, 'DeployWorkspaceApplications'), []);
+      assert.deepEqual(w.live(reverted), ['wsa-zoom000001']);
+    });
+
     it('the target removed from the desired state mid-pass: its removals are not sent, and it leaves no backoff or requeue behind', async () => {
       w = await startWorld({ faults: { failedList: [{ operation: 'AssociateWorkspace', resourceArn: agent(2), code: '500' }] } });
       const t = connect(BILLING_DESK, [agent(1), agent(2)], true);
