@@ -14,6 +14,23 @@ import type { CallGate } from '../../src/providers/types.js';
 import { BILLING_DESK, INSTANCE, REGION, SUPERVISORS, agent, connect, scheduled, startWorld, states, workspace, type World } from './world.js';
 
 const removalsSent = (w: World, since = 0) => w.callsSince(since).filter((c) => /^Disassociate/.test(c.operation));
+/** A gate that runs `action` once, as the first call of `operation` enters the rate limiter. */
+function onFirst(operation: string): { gate: (limiter: CallGate) => CallGate; action?: () => void } {
+  const hook: { gate: (limiter: CallGate) => CallGate; action?: () => void } = {
+    gate: (limiter) => ({
+      call(info, send) {
+        const action = info.operation === operation ? hook.action : undefined;
+        if (action) {
+          hook.action = undefined;
+          action();
+        }
+        return limiter.call(info, send);
+      },
+    }),
+  };
+  return hook;
+}
+
 const successfulRemovals = (w: World, since = 0) => removalsSent(w, since).filter((c) => c.status === 200);
 
 describe('Reconciler removals: bounded, current, after their replacement', function () {
@@ -78,20 +95,10 @@ describe('Reconciler removals: bounded, current, after their replacement', funct
       await w.clients.connect(REGION).send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: BILLING_DESK, ResourceArns: extra }));
       const pruning = connect(BILLING_DESK, [agent(1)], true);
       const reverted = connect(BILLING_DESK, [agent(1)], false);
-      let revert: (() => void) | undefined;
-      // The revert lands as the first removal enters the rate limiter (a file edited mid-pass).
-      const gate = (limiter: CallGate): CallGate => ({
-        call(info, send) {
-          if (info.operation === 'DisassociateWorkspace' && revert) {
-            const r = revert;
-            revert = undefined;
-            r();
-          }
-          return limiter.call(info, send);
-        },
-      });
+      const hook = onFirst('DisassociateWorkspace');
+      const gate = hook.gate;
       const run = w.run([pruning], { gate, reconciler: { maxPrune: 100 } });
-      revert = () => run.reconciler.setTargets([reverted]);
+      hook.action = () => run.reconciler.setTargets([reverted]);
       await run.reconciler.whenSettled();
       assert.deepEqual(removalsSent(w), [], 'no removal reached AWS');
       assert.ok(extra.every((arn) => w!.live(reverted).includes(arn)), 'the hand-added users are all still there');
@@ -104,19 +111,10 @@ describe('Reconciler removals: bounded, current, after their replacement', funct
       const pruning = workspace('ws-cc00000001', [], true);
       pruning.allowEmpty = true;
       const reverted = workspace('ws-cc00000001', [], false);
-      let revert: (() => void) | undefined;
-      const gate = (limiter: CallGate): CallGate => ({
-        call(info, send) {
-          if (info.operation === 'DisassociateWorkspaceApplication' && revert) {
-            const r = revert;
-            revert = undefined;
-            r();
-          }
-          return limiter.call(info, send);
-        },
-      });
+      const hook = onFirst('DisassociateWorkspaceApplication');
+      const gate = hook.gate;
       const run = w.run([pruning], { gate });
-      revert = () => run.reconciler.setTargets([reverted]);
+      hook.action = () => run.reconciler.setTargets([reverted]);
       await run.reconciler.whenSettled();
       assert.deepEqual(removalsSent(w), []);
       assert.deepEqual(w.callsSince(0, 'DeployWorkspaceApplications'), []);
@@ -126,19 +124,10 @@ describe('Reconciler removals: bounded, current, after their replacement', funct
     it('the target removed from the desired state mid-pass: its removals are not sent, and it leaves no backoff or requeue behind', async () => {
       w = await startWorld({ faults: { failedList: [{ operation: 'AssociateWorkspace', resourceArn: agent(2), code: '500' }] } });
       const t = connect(BILLING_DESK, [agent(1), agent(2)], true);
-      let drop: (() => void) | undefined;
-      const gate = (limiter: CallGate): CallGate => ({
-        call(info, send) {
-          if (info.operation === 'AssociateWorkspace' && drop) {
-            const d = drop;
-            drop = undefined;
-            d();
-          }
-          return limiter.call(info, send);
-        },
-      });
+      const hook = onFirst('AssociateWorkspace');
+      const gate = hook.gate;
       const run = w.run([t], { gate });
-      drop = () => run.reconciler.setTargets([]);
+      hook.action = () => run.reconciler.setTargets([]);
       await run.reconciler.whenSettled();
       assert.deepEqual(removalsSent(w), []);
       assert.equal(scheduled(run.reconciler), 0, 'nothing queued or delayed for the dropped key');
