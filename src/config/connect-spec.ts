@@ -2,10 +2,10 @@
 import { parseConnectArn } from './arn.js';
 import type { ConnectSpec } from './model.js';
 import type { DocReader, Field, FieldRules, Value } from './reader.js';
-import { checkLength, readList, readPrune, readRegion, warnIfNothingToAssociate, type RegionInfo } from './spec-common.js';
+import { checkAscii, checkLength, readAllowEmpty, readList, readPrune, readRegion, warnIfNothingToAssociate, type RegionInfo } from './spec-common.js';
 import type { SourceLocation } from './types.js';
 
-export const CONNECT_SPEC_FIELDS = ['region', 'instanceId', 'workspaceId', 'resourceArns', 'prune'] as const;
+export const CONNECT_SPEC_FIELDS = ['region', 'instanceId', 'workspaceId', 'resourceArns', 'prune', 'allowEmpty'] as const;
 
 /** Length limits of the Connect API (InstanceId 1..100, WorkspaceId 1..256). */
 const INSTANCE_ID_MAX = 100;
@@ -14,7 +14,7 @@ const WORKSPACE_ID_MAX = 256;
 function readId(r: DocReader, field: Field | undefined, max: number): string | undefined {
   if (!field) return undefined;
   const id = r.string(field.value);
-  return id !== undefined && checkLength(r, field.value, id, 1, max) ? id : undefined;
+  return id !== undefined && checkAscii(r, field.value, id, 'the id') && checkLength(r, field.value, id, 1, max) ? id : undefined;
 }
 
 /**
@@ -62,16 +62,18 @@ export function readConnectSpec(
   if (!f) return undefined;
   const region = readRegion(r, f.get('region'), defaultRegion);
   const { prune, pruneAt } = readPrune(r, f.get('prune'));
+  const allowEmpty = readAllowEmpty(r, f.get('allowEmpty'));
   const instanceId = readId(r, f.get('instanceId'), INSTANCE_ID_MAX);
   const workspaceId = readId(r, f.get('workspaceId'), WORKSPACE_ID_MAX);
   const arnsField = f.get('resourceArns');
   // An invalid instanceId would make every ARN "of another instance": check ARNs against it only
   // when it is valid, and only when it was given.
   const list = arnsField && readList(r, arnsField, arnChecker(r, instanceId, region));
-  if (arnsField) warnIfNothingToAssociate(r, arnsField, list, prune);
+  if (arnsField) warnIfNothingToAssociate(r, arnsField, list, prune, allowEmpty);
   return {
     region: region.region,
     prune,
+    allowEmpty,
     pruneAt,
     target: instanceId !== undefined && workspaceId !== undefined && region.ok ? { instanceId, workspaceId } : undefined,
     resourceArns: list?.items ?? [],

@@ -14,6 +14,8 @@ export interface SpecCommon {
   /** Effective region: spec.region, else LoadOptions.defaultRegion. */
   region: string | undefined;
   prune: boolean;
+  /** `allowEmpty: true`: prune may empty the target. */
+  allowEmpty: boolean;
   /** Where `prune: true` is written, for ownership-conflict errors. */
   pruneAt: SourceLocation | undefined;
 }

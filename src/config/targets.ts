@@ -100,6 +100,7 @@ export function buildTargets(docs: readonly ParsedDocument[], problems: ProblemL
         entry.target.documents.push(doc.ref);
       }
       entry.target.prune ||= doc.spec?.prune ?? false;
+      if (doc.spec?.allowEmpty) entry.target.allowEmpty = true;
       for (const item of c.items) {
         if (!entry.target.desired.has(item.value)) entry.target.desired.set(item.value, item.at);
       }

@@ -1,10 +1,10 @@
 /** The spec of a WorkSpaceApplications document. */
 import type { WorkSpacesSpec } from './model.js';
 import type { DocReader, FieldRules, Value } from './reader.js';
-import { readList, readPrune, readRegion, warnIfNothingToAssociate } from './spec-common.js';
+import { readAllowEmpty, readList, readPrune, readRegion, warnIfNothingToAssociate } from './spec-common.js';
 import type { SourceLocation } from './types.js';
 
-export const WORKSPACES_SPEC_FIELDS = ['region', 'workspaceIds', 'applicationIds', 'prune'] as const;
+export const WORKSPACES_SPEC_FIELDS = ['region', 'workspaceIds', 'applicationIds', 'prune', 'allowEmpty'] as const;
 
 /** Patterns of the WorkSpaces API (WorkspaceId, WorkSpaceApplicationId). */
 const WORKSPACE_ID = /^ws-[0-9a-z]{8,63}$/;
@@ -55,6 +55,7 @@ export function readWorkSpacesSpec(
   if (!f) return undefined;
   const region = readRegion(r, f.get('region'), defaultRegion);
   const { prune, pruneAt } = readPrune(r, f.get('prune'));
+  const allowEmpty = readAllowEmpty(r, f.get('allowEmpty'));
 
   const wsField = f.get('workspaceIds');
   const workspaces = wsField && readList(r, wsField, idChecker(r, WORKSPACE_RULE));
@@ -63,10 +64,11 @@ export function readWorkSpacesSpec(
   }
   const appField = f.get('applicationIds');
   const apps = appField && readList(r, appField, idChecker(r, APPLICATION_RULE));
-  if (appField) warnIfNothingToAssociate(r, appField, apps, prune);
+  if (appField) warnIfNothingToAssociate(r, appField, apps, prune, allowEmpty);
   return {
     region: region.region,
     prune,
+    allowEmpty,
     pruneAt,
     workspaceIds: region.ok ? (workspaces?.items ?? []) : [],
     applicationIds: apps?.items ?? [],

@@ -1,6 +1,6 @@
 /** `apply`'s guards: refusals exit 1 with nothing changed (empty desired state, --max-prune, invalid files, the overlap lock). */
 import assert from 'node:assert/strict';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import {
@@ -92,6 +92,22 @@ describe('cli: apply guards', () => {
     assert.match(r.stderr, new RegExp(`^${literal(file)}:10:3: .*unknown field 'prunne'`, 'm'));
     assert.match(r.stderr, /^error: desired state is invalid: 1 error; nothing was sent to AWS$/m);
     assertNoStackTrace(r.stderr);
+    assert.equal(sandbox.calls.length, 0);
+  });
+
+  it('a look-alike character in a user ARN of a prune document: validate and apply exit 1 at its position, with no AWS call', async () => {
+    // Before: a Cyrillic О passed validate, reached AWS, and with prune: true the real user was removed.
+    const sandbox = await world();
+    const file = join(dir as string, 'supervisors.yaml');
+    const text = await readFile(join(ROOT, 'examples/connect/supervisors.yaml'), 'utf8');
+    const real = text.match(/arn:aws:connect:\S+\/agent\/\S+/)![0];
+    const fake = real.slice(0, -1) + '\u041e';
+    await writeFile(file, text.replace(real, fake));
+    for (const cmd of ['validate', 'apply']) {
+      const r = await runCli([cmd, file, ...(cmd === 'apply' ? FAST : [])], { env: env() });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`^${literal(file)}:\\d+:\\d+: .*U\\+041E CYRILLIC CAPITAL LETTER O`, 'm'));
+    }
     assert.equal(sandbox.calls.length, 0);
   });
 

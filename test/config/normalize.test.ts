@@ -87,12 +87,13 @@ describe('config: normalization into targets', () => {
     );
   });
 
-  it('prune: true with an empty list is valid and means "remove everything"', () => {
-    const text = edit(CONNECT, [`  resourceArns:\n    - ${agentArn(1)}\n    - ${profileArn(1)}\n`, '  resourceArns: []\n'], ['prune: false', 'prune: true']);
+  it('prune: true with an empty list and allowEmpty: true is valid and means "remove everything"', () => {
+    const text = edit(CONNECT, [`  resourceArns:\n    - ${agentArn(1)}\n    - ${profileArn(1)}\n`, '  resourceArns: []\n'], ['prune: false', 'prune: true\n  allowEmpty: true']);
     const result = loadDesiredStateFromText([{ file: 'a.yaml', text }]);
     assert.deepEqual([result.errors, result.warnings], [[], []]);
     assert.equal(result.state?.targets[0].prune, true);
     assert.equal(result.state?.targets[0].desired.size, 0);
+    assert.equal(result.state?.targets[0].allowEmpty, true);
   });
 
   it('without spec.region the default region applies; without either the region is unknown', () => {
