@@ -12,7 +12,13 @@ import { Rng } from '../../bench/chaos/rng.js';
 import { generateDesired, generateWorld } from '../../bench/chaos/world.js';
 import { assertFaults } from '../../src/sandbox/index.js';
 
-/** Seeds of the slice: 7 converges (exit 0), 4 is refused by the --max-prune guard (exit 1: a prune target could not be observed), 1 ends with terminal failures (exit 2). */
+/**
+ * Seeds of the slice, as recorded: 7 converges (exit 0), 4 is refused by the --max-prune guard
+ * (exit 1: a prune target's first observation got a transient error), 1 ends with terminal
+ * failures (exit 2). Only the invariants are asserted, not which of these a run ends in.
+ * Known failing seed, left out until the reconciler is fixed: 1042 (a target whose WorkSpace does
+ * not exist fails terminally, every other target converges, and apply exits 1 instead of 2).
+ */
 const SEEDS = [1, 4, 7];
 
 describe('chaos: a fixed-seed slice', function () {
