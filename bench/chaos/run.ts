@@ -13,7 +13,8 @@
  *         is not converged and names, among its failures, each item that is not as desired (or
  *         the target / WorkSpace itself). A target the report calls converged must match. A
  *         target still retrying or waiting is allowed only when the report says it timed out
- *         (counted apart: "timed out").
+ *         (counted apart: "timed out"), and a WorkSpace deployed more than MAX_DEPLOYS times is
+ *         a retry loop, not a timeout: a violation.
  *   (iii) exit code: 0 iff the report says converged; otherwise 1 when the run was interrupted
  *         or some target was never answered about (nothing attempted for it: no mutating call
  *         on it, checked), else 2 (terminal failures, or the timeout). A run refused before
@@ -94,6 +95,8 @@ interface Report {
 }
 
 const MUTATING = /^(Associate|Disassociate|Deploy)/;
+/** More successful deployments of one WorkSpace than this in one run is a retry loop. */
+const MAX_DEPLOYS = 15;
 
 export async function runChaos(seed: number, o: ChaosOptions = {}): Promise<ChaosResult> {
   const started = Date.now();
@@ -215,6 +218,22 @@ function check(seed: number, targets: DesiredTarget[], sb: Sandbox, run: ApplyRu
   if (parsed && 'converged' in parsed) report = parsed as unknown as Report;
   else if (parsed && 'error' in parsed) refused = true;
   else if (parsed) violations.push(`stdout JSON is neither a report nor an error: ${run.stdout.slice(0, 200)}`);
+
+  // (ii) a loop is not an outcome: a correct reconciler deploys a WorkSpace once, plus once per
+  // injected deployment failure (at most 2 entries × 2 times) and once more after an uninstall it
+  // waited for; far more means a pair is retried forever instead of reported.
+  const deploys = new Map<string, number>();
+  for (const c of sb.calls) {
+    if (c.operation !== 'DeployWorkspaceApplications' || c.status !== 200) continue;
+    const key = targetOfCall(c);
+    if (key !== undefined) deploys.set(key, (deploys.get(key) ?? 0) + 1);
+  }
+  for (const [key, n] of deploys) {
+    if (n <= MAX_DEPLOYS) continue;
+    const t = byKey.get(key);
+    const off = t ? offItems(t, sb) : [];
+    violations.push(`(ii) ${key} deployed ${n} times (a loop, more than ${MAX_DEPLOYS}); not as desired: ${off.slice(0, 3).join('; ') || 'nothing'}`);
+  }
 
   const terminalCodes: Record<string, number> = {};
   for (const f of report?.failures ?? []) if (f.terminal) terminalCodes[`${f.operation} ${f.code}`] = (terminalCodes[`${f.operation} ${f.code}`] ?? 0) + 1;
