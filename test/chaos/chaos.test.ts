@@ -13,15 +13,18 @@ import { generateDesired, generateWorld } from '../../bench/chaos/world.js';
 import { assertFaults } from '../../src/sandbox/index.js';
 
 /**
- * Seeds of the slice, as recorded: 7 converges (exit 0), 4 is refused by the --max-prune guard
- * (exit 1: a prune target's first observation got a transient error), 1 ends with terminal
- * failures (exit 2). Only the invariants are asserted, not which of these a run ends in.
+ * Seeds of the slice, as recorded: 7 converges (exit 0), 6 is refused by the --max-prune guard
+ * (exit 1: a prune target's first observation got a scripted transient error), 1 ends with
+ * terminal failures (exit 2). Only the invariants are asserted, not which of these a run ends in
+ * (which call a scripted fault hits can depend on timing).
  * Known failing seeds, left out until the reconciler is fixed: 1042 (a target whose WorkSpace does
  * not exist fails terminally, every other target converges, and apply exits 1 instead of 2);
  * 2076 (a pruned application whose uninstall always ends in ERROR ValidationError.* is
- * disassociated and redeployed every poll interval until --timeout, never reported).
+ * disassociated and redeployed every poll interval until --timeout, never reported). The seeds
+ * here have neither trigger (no missing WorkSpace, no permanent uninstall failure), whatever the
+ * timing; seed 4, say, has the second and is refused only if its scripted error hits first.
  */
-const SEEDS = [1, 4, 7];
+const SEEDS = [1, 6, 7];
 
 describe('chaos: a fixed-seed slice', function () {
   this.timeout(60_000);
