@@ -152,7 +152,9 @@ export function buildReport(
   let allConverged = true;
   let notObserved = 0;
   for (const st of states) {
-    if (!st.observed) notObserved++;
+    // Never observed for a reason that might pass (a target AWS said does not exist, or refused
+    // access to, failed terminally instead: it was attempted).
+    if (!st.observed && st.status !== 'failed') notObserved++;
     summary.associate += st.done.associate;
     summary.disassociate += st.done.disassociate;
     summary.deploy += st.done.deploy;

@@ -58,6 +58,6 @@ console.log(
 console.log(`targets ${sum((r) => r.targets)}: converged ${sum((r) => r.outcomes.converged)} · terminal ${sum((r) => r.outcomes.terminal)} · timed out ${sum((r) => r.outcomes['timed-out'])} · refused ${sum((r) => r.outcomes.refused)} · violations ${sum((r) => r.outcomes.violation)}`);
 const codes: Record<string, number> = {};
 for (const r of results) for (const [k, n] of Object.entries(r.terminalCodes)) codes[k] = (codes[k] ?? 0) + n;
-console.log(`not an invariant: removals made on a prune target after one of its associations failed terminally (DESIGN: held): ${sum((r) => r.removalsNotHeld)} in ${results.filter((r) => r.removalsNotHeld > 0).map((r) => r.seed).join(', ') || 'no run'}`);
+console.log(`removals made on a prune target after one of its associations failed terminally (an invariant: must be 0): ${sum((r) => r.removalsNotHeld)} in ${results.filter((r) => r.removalsNotHeld > 0).map((r) => r.seed).join(', ') || 'no run'}`);
 console.log(`terminal failures reported: ${Object.entries(codes).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}`);
 process.exit(failedSeeds.length > 0 ? 1 : 0);

@@ -251,6 +251,7 @@ function check(seed: number, targets: DesiredTarget[], sb: Sandbox, run: ApplyRu
       removalsNotHeld += c.operation === 'DisassociateWorkspace' ? ((c.input.ResourceArns as string[] | undefined) ?? []).length : 1;
     }
   }
+  if (removalsNotHeld > 0) violations.push(`(i) ${removalsNotHeld} removals made after an association of the same prune target failed terminally (make before break)`);
 
   let expectedExit: number | undefined;
   if (refused) {
@@ -279,7 +280,10 @@ function check(seed: number, targets: DesiredTarget[], sb: Sandbox, run: ApplyRu
         violations.push(`(ii) ${t.key} reported converged, but ${off.slice(0, 3).join('; ')}`);
         outcomes.violation++;
       } else if (rt.status === 'failed') {
-        const unexplained = off.filter((x) => !failed.has(x.split(' ')[0]) && !failed.has(t.workspaceId) && !failed.has(t.key));
+        // Removals held by the reconciler (RemovalsHeld: over --max-prune, after a failed
+        // association, prune of an empty set) explain every item left "associated, not desired".
+        const held = failuresOf(t.key).some((f) => f.code === 'RemovalsHeld');
+        const unexplained = off.filter((x) => !failed.has(x.split(' ')[0]) && !failed.has(t.workspaceId) && !failed.has(t.key) && !(held && x.endsWith('not desired')));
         if (unexplained.length > 0) {
           violations.push(`(ii) ${t.key} failed, but the report names no failure for: ${unexplained.slice(0, 3).join('; ')}`);
           outcomes.violation++;

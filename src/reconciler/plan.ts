@@ -21,11 +21,14 @@
  *    UNINSTALLING                  │                          │                          │
  *  ERROR, DeploymentError.* or     │ retry: deploy Force      │ disassociate + deploy    │ –
  *    no reason ²                   │                          │                          │
- *  ERROR, ValidationError.*        │ failed (terminal)        │ disassociate + deploy    │ –
+ *  ERROR, ValidationError.*        │ failed (terminal)        │ failed (terminal) ³      │ –
  *
  *  ¹ Someone else asked for the removal. AWS does not document whether re-associating an
  *    association that is pending uninstall is allowed, so the plan lets the uninstall finish
  *    (REMOVED) and associates again on a later pass: slower, but correct whatever AWS does.
+ *  ³ A ValidationError does not go away by retrying, whichever way the deployment went: if it
+ *    was an uninstall, disassociating and deploying again only repeats it (a deploy every poll,
+ *    forever). It is reported, like a desired pair in that state.
  *  ² An ERROR without a reason code is treated as retryable: the backoff bounds the cost of being
  *    wrong, while treating it as terminal would strand an item that a retry would fix.
  *
@@ -165,8 +168,17 @@ export function planWorkSpace(target: WorkSpaceTarget, observed: ObservedState, 
           // Never deployed: disassociating removes it outright, nothing to deploy for it.
           disassociate.push(app.applicationId);
           break;
-        case 'COMPLETED':
         case 'ERROR':
+          if (isTerminalReason(app.reasonCode)) {
+            // Removing it ends in the same ValidationError again (an uninstall AWS refuses):
+            // reported, never a disassociate-and-deploy loop.
+            failed.push({ item: app.applicationId, code: app.reasonCode ?? 'ERROR', message: app.reasonMessage ?? 'deployment failed', terminal: true });
+            break;
+          }
+          disassociate.push(app.applicationId);
+          needDeploy(app.applicationId);
+          break;
+        case 'COMPLETED':
           disassociate.push(app.applicationId);
           needDeploy(app.applicationId);
           break;

@@ -95,7 +95,8 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
     }
     // A prune target the guard could not observe would be pruned later without ever being
     // counted against --max-prune.
-    const unchecked = errors.filter((e) => e.target.prune);
+    // (A terminal answer, e.g. a WorkSpace that does not exist, leaves nothing to prune there.)
+    const unchecked = errors.filter((e) => e.target.prune && e.error.kind !== 'terminal');
     if (unchecked.length > 0) {
       const e = unchecked[0]!;
       throw new GuardRefusal(

@@ -34,7 +34,7 @@ describe('cli: apply when nothing can be attempted', () => {
     });
   }
 
-  it('a target AWS never answers about, beside one that converges: exit 1 (not everything attempted), and the report says so', async () => {
+  it('a target AWS says does not exist, beside one that converges: exit 2 (a terminal failure of that target), and the report says so', async () => {
     await t.world();
     // The unknown instance answers ResourceNotFound to the scan: that target is never observed.
     const ghost = join(t.dir, 'ghost.yaml');
@@ -45,9 +45,9 @@ describe('cli: apply when nothing can be attempted', () => {
         '    - arn:aws:connect:us-east-1:123456789012:instance/00000000-0000-0000-0000-00000000dead/agent/u-1\n',
     );
     const r = await runCli(['apply', ghost, 'examples/workspaces', ...FAST, '--output', 'json'], { env: t.env() });
-    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
     const report = parseJson(r.stdout);
-    assert.equal(report.notObserved, 1);
+    assert.equal(report.notObserved, 0);
     assert.equal(report.converged, false);
     assert.ok(report.failures.some((f: { code: string; terminal: boolean }) => f.code === 'ResourceNotFoundException' && f.terminal));
   });

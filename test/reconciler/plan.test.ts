@@ -94,8 +94,8 @@ describe('planner: WorkSpaces decision table', () => {
     { state: 'ERROR', reasonCode: 'DeploymentError.WorkspaceUnreachable', expect: { desired: { retry: true, deploy: 'force' }, 'not desired, prune': { disassociate: true, deploy: 'plain' }, 'not desired, no prune': none } },
     { state: 'ERROR', reasonCode: 'DeploymentError.InternalServerError', expect: { desired: { retry: true, deploy: 'force' }, 'not desired, prune': { disassociate: true, deploy: 'plain' }, 'not desired, no prune': none } },
     { state: 'ERROR', reasonCode: undefined, expect: { desired: { retry: true, deploy: 'force' }, 'not desired, prune': { disassociate: true, deploy: 'plain' }, 'not desired, no prune': none } },
-    { state: 'ERROR', reasonCode: 'ValidationError.UnsupportedOperatingSystem', expect: { desired: { failed: true }, 'not desired, prune': { disassociate: true, deploy: 'plain' }, 'not desired, no prune': none } },
-    { state: 'ERROR', reasonCode: 'ValidationError.InsufficientDiskSpace', expect: { desired: { failed: true }, 'not desired, prune': { disassociate: true, deploy: 'plain' }, 'not desired, no prune': none } },
+    { state: 'ERROR', reasonCode: 'ValidationError.UnsupportedOperatingSystem', expect: { desired: { failed: true }, 'not desired, prune': { failed: true }, 'not desired, no prune': none } },
+    { state: 'ERROR', reasonCode: 'ValidationError.InsufficientDiskSpace', expect: { desired: { failed: true }, 'not desired, prune': { failed: true }, 'not desired, no prune': none } },
   ];
   const modes: Mode[] = ['desired', 'not desired, prune', 'not desired, no prune'];
 
