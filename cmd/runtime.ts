@@ -12,6 +12,8 @@ export interface CallStats {
 }
 
 export interface RuntimeOptions {
+  /** Deadline of each attempt of each AWS call, ms (--call-timeout). Default 30000. */
+  callTimeoutMs?: number;
   connectLimit?: RateLimit;
   workspacesLimit?: RateLimit;
   signal?: AbortSignal;
@@ -27,7 +29,7 @@ export interface Runtime {
 }
 
 export function createRuntime(o: RuntimeOptions = {}): Runtime {
-  const clients = new ClientFactory();
+  const clients = new ClientFactory({ callTimeoutMs: o.callTimeoutMs });
   const stats: CallStats = { total: 0, throttled: 0, failed: 0 };
   const limiter = new RateLimiter({
     limits: { connect: o.connectLimit ?? DEFAULT_LIMITS.connect, workspaces: o.workspacesLimit ?? DEFAULT_LIMITS.workspaces },
@@ -35,7 +37,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     onCall: (e) => {
       if (e.outcome !== 'aborted') stats.total++;
       if (e.outcome === 'throttled') stats.throttled++;
-      else if (e.outcome === 'retryable' || e.outcome === 'terminal') stats.failed++;
+      else if (e.outcome === 'retryable' || e.outcome === 'busy' || e.outcome === 'terminal') stats.failed++;
       o.onCall?.(e);
     },
   });

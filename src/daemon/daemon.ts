@@ -175,7 +175,7 @@ export class Daemon {
   readiness(): Readiness {
     if (!this.current) return { ready: false, reason: 'no valid desired state loaded yet' };
     if (!this.firstPassDone) return { ready: false, reason: 'first reconcile not finished' };
-    if (this.unreachable.size > 0) return { ready: false, reason: `AWS is not answering (network errors or 5xx): ${[...this.unreachable].sort().join(', ')}` };
+    if (this.unreachable.size > 0) return { ready: false, reason: `AWS is not answering (timeouts, network errors or 5xx): ${[...this.unreachable].sort().join(', ')}` };
     return { ready: true, reason: `enforcing ${this.current.state.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
   }
 
@@ -189,7 +189,9 @@ export class Daemon {
    * at warn when AWS stops answering: single retries are routine, an outage is not.
    */
   onCall(e: CallEvent): void {
-    const answered = e.outcome === 'success' || e.outcome === 'throttled' || e.outcome === 'terminal';
+    // A timeout, a reset or a 5xx is "not answering"; throttling, a busy resource (ResourceInUse,
+    // Conflict) and a terminal error are answers.
+    const answered = e.outcome === 'success' || e.outcome === 'throttled' || e.outcome === 'busy' || e.outcome === 'terminal';
     if (!answered && e.outcome !== 'retryable') return;
     const where = `${e.service} ${e.region}`;
     const wasReachable = this.unreachable.size === 0;

@@ -52,7 +52,7 @@ export class Metrics {
       name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     });
-    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by service, operation and outcome (success, throttled, retryable, terminal, aborted)', labelNames: ['service', 'operation', 'outcome'], registers });
+    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by service, operation and outcome (success, throttled, retryable, busy, terminal, aborted)', labelNames: ['service', 'operation', 'outcome'], registers });
     this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency, SDK retries of transient errors included', labelNames: ['service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last reconciled to converged (Unix time)', labelNames: ['controller'], registers });
     this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });

@@ -18,6 +18,7 @@
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 type RetryErrorInfo = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[1];
 type RetryToken = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[0];
@@ -56,6 +57,13 @@ export interface ClientFactoryOptions {
   maxAttempts?: number;
   /** Backoff before retry n (1-based) of a transient error, ms. Default: full jitter up to 50 ms × 2^n (the SDK's base). */
   transientBackoffMs?: (attempt: number) => number;
+  /**
+   * Deadline of each attempt, ms: an endpoint that accepts the connection and never answers fails
+   * the attempt (TimeoutError, retryable) instead of hanging the caller. Default 30000.
+   */
+  callTimeoutMs?: number;
+  /** Deadline for establishing the TCP (and TLS) connection, ms. Default min(5000, callTimeoutMs). */
+  connectTimeoutMs?: number;
   /** Extra client configuration (tests: endpoint and static credentials). Default none. */
   overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
 }
@@ -70,6 +78,10 @@ export class ClientFactory {
     // The SDK's own AWS_MAX_ATTEMPTS is honoured, as a user of any AWS tool would expect; an
     // unusable value is the operator's to fix (ClientConfigError), not a programming error.
     this.options = { ...options, maxAttempts: options.maxAttempts ?? maxAttemptsFromEnv() };
+    for (const k of ['callTimeoutMs', 'connectTimeoutMs'] as const) {
+      const v = this.options[k];
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new TypeError(`Expected \`${k}\` to be a number > 0, got ${v}`);
+    }
     const n = this.options.maxAttempts ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected \`maxAttempts\` to be an integer >= 1, got ${n}`);
   }
@@ -77,7 +89,7 @@ export class ClientFactory {
   connect(region: string): ConnectClient {
     let client = this.connectClients.get(region);
     if (!client) {
-      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), ...this.options.overrides });
+      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides });
       this.connectClients.set(region, client);
     }
     return client;
@@ -86,7 +98,7 @@ export class ClientFactory {
   workspaces(region: string): WorkSpacesClient {
     let client = this.workspacesClients.get(region);
     if (!client) {
-      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), ...this.options.overrides });
+      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides });
       this.workspacesClients.set(region, client);
     }
     return client;
@@ -98,6 +110,20 @@ export class ClientFactory {
     for (const c of this.workspacesClients.values()) c.destroy();
     this.connectClients.clear();
     this.workspacesClients.clear();
+  }
+
+  /**
+   * Every attempt is bounded: `requestTimeout` with `throwOnRequestTimeout` makes the SDK fail
+   * the attempt (and destroy its socket) when no answer came in time, rather than only logging
+   * a warning; `connectionTimeout` bounds the connect.
+   */
+  private handler(): NodeHttpHandler {
+    const call = this.options.callTimeoutMs ?? 30_000;
+    return new NodeHttpHandler({
+      requestTimeout: call,
+      connectionTimeout: this.options.connectTimeoutMs ?? Math.min(5000, call),
+      throwOnRequestTimeout: true,
+    });
   }
 
   private retryStrategy(): ReconcilerRetryStrategy {

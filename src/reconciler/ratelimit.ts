@@ -40,7 +40,14 @@ export const DEFAULT_LIMITS: Readonly<Record<Service, RateLimit>> = {
   workspaces: { rate: 5, burst: 10 },
 };
 
-export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'terminal' | 'aborted';
+/**
+ * `busy`: AWS answered that the resource is busy (a deployment in flight, a conflicting change):
+ * retried like `retryable`, but AWS is answering, so it never counts as an outage.
+ */
+export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'busy' | 'terminal' | 'aborted';
+
+/** Answers that mean "the resource is busy", not "AWS is not answering". */
+const BUSY_CODES = new Set(['ResourceInUseException', 'ConflictException', 'OperationInProgressException', 'InvalidResourceStateException']);
 
 export interface CallEvent extends CallInfo {
   outcome: CallOutcome;
@@ -197,7 +204,7 @@ export class RateLimiter implements CallGate {
         }
         if (err instanceof NotSent) throw err; // never sent: not an AWS call
         const e: AwsCallError = classifyAwsError(err, info);
-        this.emit(info, e.kind, started, undefined, e);
+        this.emit(info, e.kind === 'retryable' && BUSY_CODES.has(e.code) ? 'busy' : e.kind, started, undefined, e);
         if (e instanceof ThrottledError) {
           op.onThrottle();
           if (++throttles <= this.maxThrottleRetries && !signal?.aborted) continue;

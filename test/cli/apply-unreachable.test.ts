@@ -89,6 +89,13 @@ describe('cli: apply against an endpoint that never answers', function () {
     assert.doesNotMatch(again.stderr, /another workspace-reconciler/);
   });
 
+  it('plan --call-timeout 300ms: every attempt times out, plan exits 1 with the unreachable hint instead of hanging', async () => {
+    const env = t.env({ ...(await hungEndpoint()), AWS_MAX_ATTEMPTS: '2' });
+    const r = await runCli(['plan', 'examples/connect/london.yaml', '--call-timeout', '300ms'], { env });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout + r.stderr, /ETIMEDOUT|TimeoutError/);
+  });
+
   it('SIGTERM while the first observation hangs: exits, releasing the lock', async () => {
     const env = t.env(await hungEndpoint());
     const cli = await startCli(['apply', 'examples/connect/london.yaml', ...FAST, '--timeout', '10m'], { env });

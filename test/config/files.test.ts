@@ -139,7 +139,8 @@ describe('config: loading files and directories', () => {
     });
   }
 
-  it('loads a 20,000-ARN file in well under a second', async () => {
+  // How fast is the benchmark's business (npm run bench -- plan); a loaded CI machine must not fail this.
+  it('loads a 20,000-ARN file completely', async () => {
     const instance = '4c1b2f0e-1111-2222-3333-444455556666';
     const lines = [
       'apiVersion: workspace-reconciler/v1',
@@ -156,11 +157,8 @@ describe('config: loading files and directories', () => {
       lines.push(`  - arn:aws:connect:us-east-1:123456789012:instance/${instance}/agent/u${String(i).padStart(5, '0')}`);
     }
     const file = await put('big.yaml', lines.join('\n') + '\n');
-    const started = performance.now();
     const result = await loadDesiredState([file]);
-    const ms = performance.now() - started;
     assert.deepEqual(result.errors, []);
     assert.equal(result.state?.targets[0].desired.size, 20_000);
-    assert.ok(ms < 1000, `took ${ms.toFixed(0)} ms`);
   });
 });

@@ -438,3 +438,16 @@ describe('RateLimiter', () => {
     }
   });
 });
+
+describe('RateLimiter: call outcomes', () => {
+  it('a ResourceInUse or Conflict answer is reported as busy, not as retryable (AWS answered)', async () => {
+    const { RateLimiter } = await import('../../src/reconciler/ratelimit.js');
+    const seen: string[] = [];
+    const l = new RateLimiter({ limits: { connect: { rate: 1000, burst: 100 } }, onCall: (e) => seen.push(`${e.outcome} ${e.errorCode}`) });
+    for (const name of ['ResourceInUseException', 'ConflictException', 'InternalServiceException']) {
+      await l.call({ service: 'connect', region: 'us-east-1', operation: 'AssociateWorkspace' }, () => Promise.reject(Object.assign(new Error('x'), { name }))).catch(() => undefined);
+    }
+    l.close();
+    assert.deepEqual(seen, ['busy ResourceInUseException', 'busy ConflictException', 'retryable InternalServiceException']);
+  });
+});
