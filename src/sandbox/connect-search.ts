@@ -5,7 +5,7 @@
 import type { ConnectInstance, WorkspaceAssociation } from './connect-state.js';
 import type { CallContext } from './context.js';
 import { connectError } from './errors.js';
-import { decodeToken, encodeToken } from './tokens.js';
+import { decodeToken, encodeToken, tokenIssuedAt } from './tokens.js';
 
 type Predicate = (a: WorkspaceAssociation) => boolean;
 
@@ -85,6 +85,8 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
     if (typeof NextToken !== 'string' || NextToken.length < 1 || NextToken.length > 2500) throw bad('NextToken must be 1 to 2500 characters.');
     after = decodeToken(scope, NextToken);
     if (after === undefined) throw bad('The NextToken is not valid for this request.');
+    // AWS documents no lifetime for page tokens; an old one is refused like a bad one.
+    if (ctx.faults.tokenExpired('SearchWorkspaceAssociations', tokenIssuedAt(NextToken), ctx.now())) throw bad('The NextToken has expired.');
   }
   const pinned = pinnedWorkspace(SearchCriteria);
   const items: WorkspaceAssociation[] = [];
@@ -109,7 +111,7 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
       ResourceName: a.resource.name,
     })),
     ApproximateTotalCount: count(inst, criteriaKey, match, pinned),
-    NextToken: more && lastKey !== undefined ? encodeToken(scope, lastKey) : undefined,
+    NextToken: more && lastKey !== undefined ? encodeToken(scope, lastKey, ctx.now()) : undefined,
   };
 }
 

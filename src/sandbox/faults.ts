@@ -76,6 +76,20 @@ export interface FaultOptions {
   deployOutcomes?: DeployOutcomeFault[];
   /** Scripted whole-call errors (any modeled error code). Default none. */
   scriptedErrors?: ScriptedErrorFault[];
+  /**
+   * Page tokens (NextToken) older than this, on the sandbox clock, are refused as expired, as
+   * AWS's are after a while (it does not document how long). Default 0: they never expire.
+   */
+  tokenTtlMs?: number;
+  /** Scripted expiry: the next `times` token-carrying requests of `operation` are refused as expired. Default none. */
+  expireTokens?: ExpireTokensFault[];
+}
+
+export interface ExpireTokensFault {
+  /** e.g. SearchWorkspaceAssociations. */
+  operation: string;
+  /** How many token-carrying requests it refuses; default: always. */
+  times?: number;
 }
 
 export type ProbabilisticFault = 'throttle' | 'error' | 'reset';
@@ -101,6 +115,8 @@ export class FaultBook {
       failedList: copy(o.failedList),
       deployOutcomes: copy(o.deployOutcomes),
       scriptedErrors: copy(o.scriptedErrors),
+      tokenTtlMs: o.tokenTtlMs ?? 0,
+      expireTokens: copy(o.expireTokens),
     };
   }
 
@@ -126,6 +142,12 @@ export class FaultBook {
     if (o.resetRate > 0 && this.random() < o.resetRate) return 'reset';
     if (o.errorRate > 0 && this.random() < o.errorRate) return 'error';
     return undefined;
+  }
+
+  /** Whether a page token of `operation` issued at `issuedAt` is refused as expired at `now`. */
+  tokenExpired(operation: string, issuedAt: number | undefined, now: number): boolean {
+    if (take(this.opts.expireTokens, (f) => f.operation === operation)) return true;
+    return this.opts.tokenTtlMs > 0 && issuedAt !== undefined && now - issuedAt > this.opts.tokenTtlMs;
   }
 
   scriptedError(service: ServiceName, operation: string): ScriptedErrorFault | undefined {

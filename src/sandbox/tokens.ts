@@ -9,8 +9,19 @@ function scopeHash(scope: string): string {
   return createHash('sha256').update(scope).digest('base64url').slice(0, 16);
 }
 
-export function encodeToken(scope: string, after: string): string {
-  return Buffer.from(JSON.stringify({ s: scopeHash(scope), a: after })).toString('base64url');
+/** `issuedAt` (sandbox clock, ms) lets a token expire (FaultOptions.tokenTtlMs). */
+export function encodeToken(scope: string, after: string, issuedAt?: number): string {
+  return Buffer.from(JSON.stringify({ s: scopeHash(scope), a: after, ...(issuedAt !== undefined ? { t: issuedAt } : {}) })).toString('base64url');
+}
+
+/** When a token was issued, if it says. */
+export function tokenIssuedAt(token: string): number | undefined {
+  try {
+    const t = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { t?: unknown }).t;
+    return typeof t === 'number' ? t : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cursor, or undefined if the token is malformed or belongs to another scope. */

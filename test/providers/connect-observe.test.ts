@@ -189,6 +189,35 @@ describe('providers/connect observe', () => {
     assert.deepEqual(h.callsOf(SEARCH).map((c) => c.status), [500, 200]);
   });
 
+  it('a page token refused mid-scan (expired) restarts the scan from the first page: the observation is complete', async () => {
+    // Before: classified terminal, failing every target of the instance until the next resync.
+    h = await startHarness({ faults: { expireTokens: [{ operation: SEARCH, times: 1 }] } });
+    const targets = [connectTarget(SUPPORT_FLOOR), connectTarget(SUPERVISORS)];
+    const got = await new ConnectProvider({ clients: h.clients, pageSize: 2 }).observe(targets);
+    const seen = (t: ConnectTarget) => {
+      const o = got.get(t.key)!;
+      return o.ok && o.observed.type === 'connect' ? [...o.observed.associated].sort() : o;
+    };
+    assert.deepEqual(seen(targets[0]!), [agent(1), agent(2), agent(19)].sort());
+    assert.deepEqual(seen(targets[1]!), [agent(20), routingProfile(4)].sort());
+    const calls = h.sandbox.calls.filter((c) => c.operation === SEARCH);
+    // page 1, page 2 refused, then pages 1..3 again.
+    assert.deepEqual(calls.map((c) => [c.status, c.input.NextToken === undefined]), [[200, true], [400, false], [200, true], [200, false], [200, false]]);
+  });
+
+  it('page tokens that always expire (tokenTtlMs on a clock that jumps): a retryable failure after a bounded number of restarts, never terminal', async () => {
+    let now = 1_000_000;
+    h = await startHarness({ now: () => (now += 10_000), faults: { tokenTtlMs: 5000 } });
+    const t = connectTarget(SUPPORT_FLOOR);
+    const got = await new ConnectProvider({ clients: h.clients, pageSize: 2 }).observe([t]);
+    const o = got.get(t.key)!;
+    assert.equal(o.ok, false);
+    if (o.ok) return;
+    assert.equal(o.error.kind, 'retryable');
+    assert.equal(o.error.code, 'NextTokenRefused');
+    assert.equal(h.sandbox.calls.filter((c) => c.operation === SEARCH).length, 8, '4 scans of 2 pages each');
+  });
+
   it('refuses targets of different instances in one call (a programming error) before any call', async () => {
     h = await startHarness();
     const provider = new ConnectProvider({ clients: h.clients });

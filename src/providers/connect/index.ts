@@ -31,6 +31,11 @@ export interface ConnectProviderOptions {
 
 const SEARCH = 'SearchWorkspaceAssociations';
 
+/** Answers to a request whose only suspect part is its NextToken (the first page had none). */
+const TOKEN_REFUSED = new Set(['InvalidParameterException', 'InvalidRequestException', 'InvalidNextTokenException', 'ExpiredNextTokenException']);
+/** Scans started again after a refused token before the failure goes to the work queue. */
+const MAX_SCAN_RESTARTS = 3;
+
 export class ConnectProvider implements Provider<ConnectTarget> {
   readonly service = 'connect' as const;
   private readonly clients: ClientFactory;
@@ -126,16 +131,32 @@ export class ConnectProvider implements Provider<ConnectTarget> {
   private async scan(region: string, instanceId: string, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
     const client: ConnectClient = this.clients.connect(region);
     const info: CallInfo = { service: 'connect', region, operation: SEARCH };
-    const byWorkspace = new Map<string, Set<string>>();
+    let byWorkspace = new Map<string, Set<string>>();
     let nextToken: string | undefined;
-    do {
+    let restarts = 0;
+    for (;;) {
       const sent = nextToken;
-      const page = await this.gate.call(info, () =>
-        client.send(
-          new SearchWorkspaceAssociationsCommand({ InstanceId: instanceId, MaxResults: this.pageSize, NextToken: sent }),
-          { abortSignal: signal },
-        ),
-      );
+      let page;
+      try {
+        page = await this.gate.call(info, () =>
+          client.send(
+            new SearchWorkspaceAssociationsCommand({ InstanceId: instanceId, MaxResults: this.pageSize, NextToken: sent }),
+            { abortSignal: signal },
+          ),
+        );
+      } catch (err) {
+        // A page token refused mid-scan (expired: AWS documents no lifetime) says nothing about
+        // the instance: start the scan again, a few times, then let the work queue retry it.
+        // Never terminal: that would fail every target of the instance until the next resync.
+        const code = (err as { code?: string; name?: string }).code ?? (err as { name?: string }).name;
+        if (sent === undefined || signal?.aborted || !TOKEN_REFUSED.has(code ?? '')) throw err;
+        if (++restarts > MAX_SCAN_RESTARTS) {
+          throw new RetryableError({ ...info, code: 'NextTokenRefused', awsMessage: `the page token was refused ${restarts} times in a row mid-scan (${code})` }, { cause: err });
+        }
+        byWorkspace = new Map();
+        nextToken = undefined;
+        continue;
+      }
       for (const a of page.WorkspaceAssociations ?? []) {
         if (!a.WorkspaceId || !a.ResourceArn) continue;
         let set = byWorkspace.get(a.WorkspaceId);
@@ -153,8 +174,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
           requestId: page.$metadata.requestId,
         });
       }
-    } while (nextToken !== undefined);
-    return byWorkspace;
+      if (nextToken === undefined) return byWorkspace;
+    }
   }
 }
 
