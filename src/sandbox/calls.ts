@@ -14,7 +14,7 @@ export interface CallRecord {
   errorCode?: string;
   throttled: boolean;
   /** The injected fault that decided the answer, if any. */
-  fault?: 'throttle' | 'error' | 'reset' | 'scripted';
+  fault?: 'throttle' | 'error' | 'reset' | 'hang' | 'scripted';
   /** When the request arrived (the sandbox clock, ms). */
   time: number;
   requestId: string;

@@ -4,7 +4,7 @@ import { MODELED_ERRORS, SandboxOptionError, type ServiceName } from './errors.j
 import { ASSOCIATION_ERROR_CODES, type AssociationErrorCode, type FaultOptions } from './faults.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
 
-const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens'];
+const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs'];
 const RATE = { min: 0, max: 1 };
 const TIMES = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
@@ -16,6 +16,17 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   if (o.errorRate !== undefined) out.errorRate = c.number(`${p}.errorRate`, o.errorRate, RATE);
   if (o.resetRate !== undefined) out.resetRate = c.number(`${p}.resetRate`, o.resetRate, RATE);
   if (o.latencyMs !== undefined) out.latencyMs = c.number(`${p}.latencyMs`, o.latencyMs, { min: 0, max: 600_000 });
+  if (o.hangRate !== undefined) out.hangRate = c.number(`${p}.hangRate`, o.hangRate, RATE);
+  if (o.hangs !== undefined) {
+    out.hangs = c.list(`${p}.hangs`, o.hangs).flatMap((f, i) => {
+      const fp = `${p}.hangs[${i}]`;
+      const fo = c.object(fp, f, ['operation', 'times'], ['operation']);
+      if (fo === undefined) return [];
+      const operation = c.string(`${fp}.operation`, fo.operation, { min: 1 });
+      const times = c.optNumber(`${fp}.times`, fo.times, TIMES);
+      return operation === undefined ? [] : [{ operation, ...(times !== undefined ? { times } : {}) }];
+    });
+  }
   if (o.tokenTtlMs !== undefined) out.tokenTtlMs = c.number(`${p}.tokenTtlMs`, o.tokenTtlMs, { min: 0, max: 86_400_000 });
   if (o.expireTokens !== undefined) {
     out.expireTokens = c.list(`${p}.expireTokens`, o.expireTokens).flatMap((f, i) => {

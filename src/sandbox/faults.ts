@@ -66,6 +66,13 @@ export interface FaultOptions {
   errorRate?: number;
   /** Probability that the socket is destroyed without an answer (the SDK sees ECONNRESET). Default 0. */
   resetRate?: number;
+  /**
+   * Probability that the request is accepted and never answered (the socket stays open until the
+   * client gives up or the sandbox closes): what only a client-side deadline survives. Default 0.
+   */
+  hangRate?: number;
+  /** Scripted hangs: the next `times` calls of `operation` are never answered. Default none. */
+  hangs?: { operation: string; times?: number }[];
   /** Added latency per call, in milliseconds. Default 0. */
   latencyMs?: number;
   /** Restrict the probabilistic faults above to these operations. Default: every operation. */
@@ -92,7 +99,7 @@ export interface ExpireTokensFault {
   times?: number;
 }
 
-export type ProbabilisticFault = 'throttle' | 'error' | 'reset';
+export type ProbabilisticFault = 'throttle' | 'error' | 'reset' | 'hang';
 
 /** The live fault state of one sandbox: options plus the remaining `times` of each script entry. */
 export class FaultBook {
@@ -116,6 +123,8 @@ export class FaultBook {
       deployOutcomes: copy(o.deployOutcomes),
       scriptedErrors: copy(o.scriptedErrors),
       tokenTtlMs: o.tokenTtlMs ?? 0,
+      hangRate: o.hangRate ?? 0,
+      hangs: copy(o.hangs),
       expireTokens: copy(o.expireTokens),
     };
   }
@@ -141,7 +150,13 @@ export class FaultBook {
     if (o.throttleRate > 0 && this.random() < o.throttleRate) return 'throttle';
     if (o.resetRate > 0 && this.random() < o.resetRate) return 'reset';
     if (o.errorRate > 0 && this.random() < o.errorRate) return 'error';
+    if (o.hangRate > 0 && this.random() < o.hangRate) return 'hang';
     return undefined;
+  }
+
+  /** Whether a scripted hang takes this call of `operation`. */
+  scriptedHang(operation: string): boolean {
+    return take(this.opts.hangs, (f) => f.operation === operation) !== undefined;
   }
 
   /** Whether a page token of `operation` issued at `issuedAt` is refused as expired at `now`. */

@@ -136,6 +136,12 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
       req.socket.destroy();
       return;
     }
+    if (fault === 'hang' || deps.faults.scriptedHang(rec.operation)) {
+      // Accepted, never answered: the socket stays open until the client's deadline or close().
+      rec.fault = 'hang';
+      rec.errorCode = 'Hang';
+      return;
+    }
     if (fault === 'error') {
       rec.fault = 'error';
       throw err(service, service === 'connect' ? 'InternalServiceException' : 'InternalServerException', 'Injected internal error');

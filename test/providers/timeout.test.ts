@@ -9,7 +9,7 @@ import { ClientFactory } from '../../src/providers/clients.js';
 import { ConnectProvider } from '../../src/providers/connect/index.js';
 import { AwsCallError } from '../../src/providers/errors.js';
 import { WorkSpacesProvider } from '../../src/providers/workspaces/index.js';
-import { connectTarget, workSpaceTarget } from './fixtures.js';
+import { SUPERVISORS, connectTarget, startHarness, workSpaceTarget, type Harness } from './fixtures.js';
 
 describe('providers: every call is bounded by the call timeout', () => {
   let server: Server;
@@ -61,5 +61,35 @@ describe('providers: every call is bounded by the call timeout', () => {
 
   it('refuses a call timeout that is not a positive number', () => {
     assert.throws(() => new ClientFactory({ callTimeoutMs: 0 }), /callTimeoutMs/);
+  });
+});
+
+describe('sandbox hang faults against the call timeout', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('a scripted hang of one scan: the attempt times out, the SDK tries again and the observation succeeds; close() frees the hung socket', async () => {
+    h = await startHarness({ faults: { hangs: [{ operation: 'SearchWorkspaceAssociations', times: 1 }] } });
+    const c = new ClientFactory({ callTimeoutMs: 150, maxAttempts: 3, transientBackoffMs: () => 1, overrides: { endpoint: h.sandbox.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } } });
+    const t = connectTarget(SUPERVISORS);
+    const out = await new ConnectProvider({ clients: c }).observe([t]);
+    c.destroy();
+    assert.equal(out.get(t.key)!.ok, true);
+    assert.deepEqual(h.sandbox.calls.map((x) => x.fault ?? x.status), ['hang', 200]);
+  });
+
+  it('hangRate 1 on one operation: every attempt hangs, the call fails retryable; other operations answer', async () => {
+    h = await startHarness({ faults: { hangRate: 1, operations: ['DeployWorkspaceApplications'] } });
+    const c = new ClientFactory({ callTimeoutMs: 100, maxAttempts: 2, transientBackoffMs: () => 1, overrides: { endpoint: h.sandbox.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } } });
+    const p = new WorkSpacesProvider({ clients: c });
+    const t = workSpaceTarget('ws-eng0000001');
+    await assert.rejects(p.execute({ type: 'deploy', target: t, force: false }), (err: unknown) => err instanceof AwsCallError && err.kind === 'retryable');
+    const seen = await p.observe([t]);
+    c.destroy();
+    assert.equal(seen.get(t.key)!.ok, true);
+    assert.deepEqual(h.sandbox.calls.map((x) => x.fault ?? x.status), ['hang', 'hang', 200]);
   });
 });
