@@ -114,6 +114,8 @@ export const FAULT_KINDS: FaultKind[] = [
       }),
     }),
   },
+  // Accepted and never answered: only the client's --call-timeout gets the run past it.
+  { name: 'hang', p: 0.2, make: ({ rng }) => ({ hangs: [{ operation: rng.pick([...MUTATING, 'SearchWorkspaceAssociations', 'DescribeWorkspaceAssociations']), times: rng.int(1, 2) }] }) },
 ];
 
 /** Lists are concatenated; any other key is set by the last fault that gives it. */

@@ -150,7 +150,7 @@ function runApply(bin: string, desiredDir: string, dir: string, sb: Sandbox, tim
     ...sb.env,
   });
   const args = [
-    bin, 'apply', desiredDir, '--output', 'json', '--timeout', `${timeoutMs}ms`, '--poll-interval', '50ms', '--log-level', 'warn',
+    bin, 'apply', desiredDir, '--output', 'json', '--timeout', `${timeoutMs}ms`, '--poll-interval', '50ms', '--log-level', 'warn', '--call-timeout', '300ms',
     '--connect-rate', '50', '--connect-burst', '50', '--workspaces-rate', '50', '--workspaces-burst', '50',
   ];
   return new Promise((resolve, reject) => {

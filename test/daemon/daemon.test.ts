@@ -140,7 +140,7 @@ describe('daemon', () => {
     await settled(world);
     // As if the last call to a region that a removed document used had failed.
     world.daemon.onCall({ service: 'connect', region: 'eu-west-3', operation: 'SearchWorkspaceAssociations', outcome: 'retryable', durationMs: 1, errorCode: 'ECONNRESET' });
-    assert.deepEqual(world.daemon.readiness(), { ready: false, reason: 'AWS is not answering (network errors or 5xx): connect eu-west-3' });
+    assert.deepEqual(world.daemon.readiness(), { ready: false, reason: 'AWS is not answering (timeouts, network errors or 5xx): connect eu-west-3' });
     await world.daemon.resync('test');
     assert.equal(world.daemon.readiness().ready, true, world.daemon.readiness().reason);
   });
