@@ -122,6 +122,8 @@ export class ClientFactory {
     return new NodeHttpHandler({
       requestTimeout: call,
       connectionTimeout: this.options.connectTimeoutMs ?? Math.min(5000, call),
+      // requestTimeout stops counting once headers arrive: a body that stalls is bounded too.
+      socketTimeout: call,
       throwOnRequestTimeout: true,
     });
   }
