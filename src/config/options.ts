@@ -11,6 +11,12 @@ export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * How deeply collections may nest. A desired-state document needs 4; yaml's composer recurses per
+ * level and overflows the stack near a thousand, so 100 is far from both.
+ */
+export const MAX_NESTING = 100;
+
 /** AWS region names: us-east-1, eu-west-2, us-gov-west-1, ap-southeast-5, … */
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+){1,2}-[0-9]$/;
 

@@ -2,10 +2,10 @@
  * One file's text → its validated documents. YAML's own errors (syntax, duplicate keys) are kept
  * with their positions; aliases are bounded before any document is walked.
  */
-import { LineCounter, parseAllDocuments, type Document, type YAMLError } from 'yaml';
+import { Composer, Lexer, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
 import { readDocument } from './document.js';
 import type { ParsedDocument } from './model.js';
-import { MAX_ALIAS_COUNT } from './options.js';
+import { MAX_ALIAS_COUNT, MAX_NESTING } from './options.js';
 import { fileStart, locator, type ProblemList } from './problems.js';
 import { DocReader, resolveAliases } from './reader.js';
 import type { SourceLocation } from './types.js';
@@ -59,11 +59,46 @@ function checkAliases(doc: Document.Parsed, aliases: ReturnType<typeof resolveAl
   }
 }
 
+/**
+ * yaml's composer recurses once per nesting level, so a file nested a few thousand levels deep
+ * (`[[[[…`) ends in "Maximum call stack size exceeded". yaml's CST parser keeps an explicit
+ * stack: drive it one lexeme at a time and refuse the file at the first lexeme that nests deeper
+ * than MAX_NESTING, before anything recursive sees it. Returns the CST tokens, or the offset of
+ * that lexeme. (The stack also holds the document and the token being read: two entries more than the depth.)
+ */
+function parseTokens(text: string, lineCounter: LineCounter): { tokens: CST.Token[] } | { tooDeepAt: number } {
+  const parser = new Parser(lineCounter.addNewLine);
+  const tokens: CST.Token[] = [];
+  for (const lexeme of new Lexer().lex(text)) {
+    const offset = parser.offset;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    if (parser.stack.length > MAX_NESTING + 2) return { tooDeepAt: offset };
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens };
+}
+
+/** yaml's parseAllDocuments, over tokens already parsed. */
+function composeAll(tokens: CST.Token[]): Document.Parsed[] | { empty: true; errors: YAMLError[] } {
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false });
+  const docs = Array.from(composer.compose(tokens)) as Document.Parsed[];
+  return docs.length > 0 ? docs : { empty: true, errors: composer.streamInfo().errors };
+}
+
 export function parseFile(file: string, text: string, defaultRegion: string | undefined, problems: ProblemList): ParsedFile {
   const lineCounter = new LineCounter();
   const at = locator(file, lineCounter);
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const result: ParsedFile = { documents: [], documentCount: 0 };
+  const parsed = parseTokens(text, lineCounter);
+  if ('tooDeepAt' in parsed) {
+    // The parser stopped early, so lineCounter may not know the line yet: count it here.
+    const before = text.slice(0, parsed.tooDeepAt);
+    const line = before.split('\n').length;
+    const col = parsed.tooDeepAt - (before.lastIndexOf('\n') + 1) + 1;
+    problems.error({ file, line, col }, `nesting deeper than ${MAX_NESTING} levels is not supported`);
+    return result;
+  }
+  const docs = composeAll(parsed.tokens);
   if ('empty' in docs) {
     for (const e of docs.errors) problems.error(at(e.pos[0]), yamlMessage(e, text));
     problems.warning(fileStart(file), 'no YAML documents in this file (it is empty or only comments)');
