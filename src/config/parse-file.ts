@@ -69,6 +69,7 @@ function checkAliases(doc: Document.Parsed, aliases: ReturnType<typeof resolveAl
 function parseTokens(text: string, lineCounter: LineCounter): { tokens: CST.Token[] } | { tooDeepAt: number } {
   const parser = new Parser(lineCounter.addNewLine);
   const tokens: CST.Token[] = [];
+  lineCounter.addNewLine(0); // as Parser.parse does: line 1 starts at offset 0
   for (const lexeme of new Lexer().lex(text)) {
     const offset = parser.offset;
     for (const token of parser.next(lexeme)) tokens.push(token);

@@ -29,7 +29,7 @@ describe('config: nesting depth', () => {
     {
       reason: '3000 nested block sequences',
       files: Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}- `).join('\n') + 'x\n',
-      errors: [['a.yaml', 101, 103, TOO_DEEP]],
+      errors: [['a.yaml', 102, 102, TOO_DEEP]],
     },
   ]);
 
