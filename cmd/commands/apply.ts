@@ -5,7 +5,7 @@ import { Reconciler } from '../../src/reconciler/reconciler.js';
 import { GuardRefusal, runOnce } from '../../src/reconciler/run-once.js';
 import { createLogger } from '../../src/log.js';
 import { readGitRevision } from '../../src/ops/gitrev.js';
-import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
+import { acquireLock, LockError, lockKeyForPaths } from '../../src/ops/lock.js';
 import type { Lock } from '../../src/ops/lock.js';
 import { addAwsOptions, addCommonOptions, durationOption, limitsOf } from '../common.js';
 import { durationAtLeast, parsePositiveDuration } from '../options.js';
@@ -21,6 +21,7 @@ interface ApplyOptions extends AwsOptions {
   timeout: number;
   pollInterval: number;
   progress: boolean;
+  lockDir?: string;
 }
 
 export function applyCommand(): Command {
@@ -29,7 +30,8 @@ export function applyCommand(): Command {
     .argument('<path...>', 'YAML files or directories')
     .addOption(durationOption('--timeout <duration>', 'give up waiting after this long (exit 2)', '10m', parsePositiveDuration))
     .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s', durationAtLeast('10ms')))
-    .option('--no-progress', 'no live progress line on a terminal');
+    .option('--no-progress', 'no live progress line on a terminal')
+    .option('--lock-dir <dir>', 'directory of the overlap lock file (default: the system temp directory)');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: ApplyOptions) => {
     process.exitCode = await runApply(paths, o);
   });
@@ -44,9 +46,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   // Cron safety: two applies of the same desired state never overlap.
   let lock: Lock;
   try {
-    // Keyed on the targets, not on how the paths are spelt: `examples/` and `examples/connect
-    // examples/workspaces` are the same desired state.
-    lock = await acquireLock({ key: lockKeyFor(targets.map((t) => t.key)), paths });
+    // Keyed on where the desired state lives (git work tree + real paths), not on its targets.
+    lock = await acquireLock({ key: await lockKeyForPaths(paths), paths, dir: o.lockDir });
   } catch (err) {
     if (err instanceof LockError) throw new CommandError(err.message);
     throw err;

@@ -5,7 +5,7 @@ import { parseListen, startHttpServer } from '../../src/daemon/http.js';
 import type { ListenAddress } from '../../src/daemon/http.js';
 import { Metrics } from '../../src/daemon/metrics.js';
 import { createLogger } from '../../src/log.js';
-import { acquireLock, LockError, lockKeyFor } from '../../src/ops/lock.js';
+import { acquireLock, LockError, lockKeyForPaths } from '../../src/ops/lock.js';
 import type { Lock } from '../../src/ops/lock.js';
 import { ClientConfigError, resolveDefaultRegion } from '../../src/providers/clients.js';
 import { systemClock } from '../../src/reconciler/clock.js';
@@ -18,6 +18,7 @@ import type { Runtime } from '../runtime.js';
 
 interface RunOptions extends AwsOptions {
   interval: number;
+  lockDir?: string;
   listen: ListenAddress;
   shutdownTimeout: number;
   pollInterval: number;
@@ -43,7 +44,8 @@ export function runCommand(): Command {
     .addOption(durationOption('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, how long to wait for calls in flight (0: do not wait)', '30s').argParser(durationAtLeast('0')))
     .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight, at least 10ms', '5s').argParser(durationAtLeast('10ms')))
     .addOption(durationOption('--debounce <duration>', 'quiet time after a file change before reloading (0: none)', '1s').argParser(durationAtLeast('0')))
-    .option('--no-watch', 'do not watch the files (reload on SIGHUP and every --interval only)');
+    .option('--no-watch', 'do not watch the files (reload on SIGHUP and every --interval only)')
+    .option('--lock-dir <dir>', 'directory of the overlap lock file (default: the system temp directory)');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'info' })).action(async (paths: string[], o: RunOptions) => {
     process.exitCode = await runDaemon(paths, o);
   });
@@ -131,9 +133,9 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       watch: o.watch,
       signal: abort.signal,
       // A cron `apply` and this daemon on the same desired state must not overlap: the daemon holds
-      // apply's lock, keyed on the targets of its first valid load, for its whole life.
+      // apply's lock, keyed on where the desired state lives (lockKeyForPaths), for its whole life.
       beforeFirstUse: async (state) => {
-        const taken = await acquireLock({ key: lockKeyFor(state.targets.map((t) => t.key)), paths }).catch((err: unknown) => Promise.reject(operatorError(err)));
+        const taken = await acquireLock({ key: await lockKeyForPaths(paths), paths, dir: o.lockDir }).catch((err: unknown) => Promise.reject(operatorError(err)));
         lock = taken;
         process.once('exit', releaseOnExit);
         if (taken.staleFrom) log.warn({ pid: taken.staleFrom.pid, lock: taken.path }, 'took over a stale lock');

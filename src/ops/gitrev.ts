@@ -58,6 +58,15 @@ export async function readGitRevision(path: string): Promise<GitRevision | undef
   return commit === undefined ? undefined : { commit, ref, root: found.root };
 }
 
+/**
+ * The work tree root (physical path) of the repository holding `path`, like
+ * `git rev-parse --show-toplevel`; undefined outside any repository or when `path` does not exist.
+ */
+export async function findWorkTreeRoot(path: string): Promise<string | undefined> {
+  const start = await startDirectory(path);
+  return start === undefined ? undefined : (await findGitDir(start))?.root;
+}
+
 /** The directory to start walking from: the path itself, or its parent when it is a file. */
 async function startDirectory(path: string): Promise<string | undefined> {
   let real: string;

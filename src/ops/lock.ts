@@ -5,11 +5,13 @@
 // prune they could undo each other's work mid-flight. The second one must stop with a clear message
 // (the CLI maps LockError to exit 1) instead.
 //
-// The key is derived from the desired state's targets (lockKeyFor), not from how its paths are
-// spelled: `apply examples/` and `apply examples/connect examples/workspaces` name the same
-// targets and must exclude each other. (Two desired states that share only some targets get
-// different keys, so the lock cannot see that overlap; examples/deploy/README.md asks for one
-// reconciler per desired state.)
+// The key is derived from where the desired state lives (lockKeyForPaths): the git work tree
+// holding it and the paths relative to it, each resolved with realpath. Keying on the targets
+// (lockKeyFor, kept for callers that want it) failed after a daemon reload: the daemon held the
+// key of its first load's targets, and an `apply` of the edited checkout got another key. Paths
+// spelt differently but naming the same directories get one key; `examples/` and
+// `examples/connect examples/workspaces` get two (examples/deploy/README.md asks for one
+// reconciler per desired state, spelt one way).
 //
 // The lock is a file `workspace-reconciler-<key>.lock` holding JSON {pid, startedAt, hostname,
 // paths, token}. How it is taken:
@@ -44,9 +46,10 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, realpath, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname as osHostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { findWorkTreeRoot } from './gitrev.js';
 
 export interface LockOptions {
   /** Names the lock; `[A-Za-z0-9._-]{1,128}`, usually `lockKeyFor(target keys)`. Required. */
@@ -132,6 +135,30 @@ const MAX_ATTEMPTS = 3;
 export function lockKeyFor(targetKeys: string[]): string {
   const keys = [...new Set(targetKeys)].sort();
   return createHash('sha256').update(keys.join('\0')).digest('hex').slice(0, 16);
+}
+
+/**
+ * The lock key of a desired state, from where it lives rather than from what it contains (a
+ * daemon that reloaded a changed checkout must still exclude an `apply` of that checkout):
+ * sha256 of the root and the paths, first 16 hex digits. The root is the git work tree holding
+ * the first path (found from `.git` itself, no git binary) and the paths are taken relative to
+ * it; outside any work tree the root is empty and the paths are absolute. Every path is resolved
+ * with realpath first, then the list is sorted and de-duplicated, so `examples`, `./examples/`
+ * and a symlink to it are one key. Paths are compared as given, not by the files they contain:
+ * `examples/` and `examples/connect examples/workspaces` are different keys (run one reconciler
+ * per desired state, spelt one way). A path that does not exist is kept as resolved by
+ * path.resolve (the loader reports it anyway).
+ */
+export async function lockKeyForPaths(paths: readonly string[]): Promise<string> {
+  const real = await Promise.all(paths.map((p) => realpath(resolve(p)).catch(() => resolve(p))));
+  const root = real.length > 0 ? ((await findWorkTreeRoot(real[0])) ?? '') : '';
+  const shown = real.map((p) => {
+    if (root === '') return p;
+    const rel = relative(root, p);
+    return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? p : rel;
+  });
+  const keys = [...new Set(shown)].sort();
+  return createHash('sha256').update([root, ...keys].join('\0')).digest('hex').slice(0, 16);
 }
 
 /** Takes the lock or throws LockHeldError / LockCorruptError (both LockError). */

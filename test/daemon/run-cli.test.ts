@@ -9,7 +9,7 @@ import { cp, readdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { loadDesiredState } from '../../src/config/index.js';
-import { acquireLock, lockKeyFor } from '../../src/ops/lock.js';
+import { acquireLock, lockKeyForPaths } from '../../src/ops/lock.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { assertConverged } from '../cli/demo-world.js';
 import { assertNoStackTrace, cliEnv, FAST, literal, mutatingCalls, removeDir, ROOT, runCli, startCli, tempDir, waitFor, type RunningCli } from '../cli/helpers.js';
@@ -26,11 +26,11 @@ function logLines(cli: RunningCli): LogLine[] {
 }
 const logged = (cli: RunningCli, msg: string) => logLines(cli).filter((l) => l.msg === msg);
 
-/** The lock key of the desired state under `paths`, as `run` and `apply` compute it: from its targets. */
+/** The lock key of the desired state under `paths`, as `run` and `apply` compute it: from where it lives. */
 async function lockKeyOf(paths: string[]): Promise<string> {
   const r = await loadDesiredState(paths, { defaultRegion: 'us-east-1' });
   assert.ok(r.state, JSON.stringify(r.errors));
-  return lockKeyFor(r.state.targets.map((t) => t.key));
+  return lockKeyForPaths(paths);
 }
 
 /** Opens a FIFO for writing once a reader has opened it (O_NONBLOCK: ENXIO until then), polling. */

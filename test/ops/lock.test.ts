@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, readdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import {
   acquireLock,
   LockCorruptError,
   LockError,
   LockHeldError,
   lockKeyFor,
+  lockKeyForPaths,
   type Lock,
 } from '../../src/ops/lock.js';
 
@@ -268,5 +269,57 @@ describe('ops/lock', () => {
   it('lockKeyFor depends on the target keys only (not on the working directory or how paths are spelled)', () => {
     const want = createHash('sha256').update(`${SUPPORT}\0${ENG1}`).digest('hex').slice(0, 16);
     assert.equal(lockKeyFor([ENG1, SUPPORT, ENG1]), want);
+  });
+  describe('lockKeyForPaths', () => {
+    /** A fake work tree (a `.git` directory is all findWorkTreeRoot needs) with two folders. */
+    async function tree(): Promise<string> {
+      const root = join(dir, 'repo');
+      await mkdir(join(root, '.git'), { recursive: true });
+      await mkdir(join(root, 'desired', 'connect'), { recursive: true });
+      await mkdir(join(root, 'desired', 'workspaces'), { recursive: true });
+      return root;
+    }
+
+    it('is one key for every spelling of the same paths (relative, trailing slash, dot, symlink, order, duplicates)', async () => {
+      const root = await tree();
+      await symlink(join(root, 'desired'), join(dir, 'link'));
+      const want = await lockKeyForPaths([join(root, 'desired')]);
+      assert.match(want, /^[0-9a-f]{16}$/);
+      const spellings = [
+        [`${join(root, 'desired')}/`],
+        [join(root, 'desired', 'connect', '..')],
+        [relative(process.cwd(), join(root, 'desired'))],
+        [join(dir, 'link')],
+        [join(root, 'desired'), join(dir, 'link', '.')],
+      ];
+      for (const paths of spellings) assert.equal(await lockKeyForPaths(paths), want, paths.join(' '));
+      const two = await lockKeyForPaths([join(root, 'desired', 'connect'), join(root, 'desired', 'workspaces')]);
+      assert.equal(await lockKeyForPaths([join(root, 'desired', 'workspaces'), join(root, 'desired', 'connect')]), two);
+    });
+
+    it('keys on the work tree and the paths in it, not on the files', async () => {
+      const root = await tree();
+      const a = await lockKeyForPaths([join(root, 'desired')]);
+      await writeFile(join(root, 'desired', 'connect', 'new.yaml'), 'changed: true\n');
+      assert.equal(await lockKeyForPaths([join(root, 'desired')]), a, 'editing the checkout keeps the key');
+      assert.notEqual(await lockKeyForPaths([join(root, 'desired', 'connect')]), a, 'another path of the tree is another key');
+      assert.notEqual(
+        await lockKeyForPaths([join(root, 'desired', 'connect'), join(root, 'desired', 'workspaces')]),
+        a,
+        'a directory and its subdirectories are different keys (documented)',
+      );
+    });
+
+    it('two different roots give different keys, even for the same relative paths', async () => {
+      const root = await tree();
+      const other = join(dir, 'other');
+      await mkdir(join(other, '.git'), { recursive: true });
+      await mkdir(join(other, 'desired'), { recursive: true });
+      assert.notEqual(await lockKeyForPaths([join(root, 'desired')]), await lockKeyForPaths([join(other, 'desired')]));
+      const plain = join(dir, 'plain');
+      await mkdir(plain);
+      assert.notEqual(await lockKeyForPaths([plain]), await lockKeyForPaths([join(root, 'desired')]));
+      assert.equal(await lockKeyForPaths([`${plain}/`]), await lockKeyForPaths([plain]), 'outside git: real paths');
+    });
   });
 });
