@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { close, constants, open, write } from 'node:fs';
-import { cp, readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { loadDesiredState } from '../../src/config/index.js';
@@ -222,10 +222,10 @@ describe('cli: run (the daemon process)', () => {
     assert.deepEqual((sb as Sandbox).calls, []);
   });
 
-  describe('the overlap lock (shared with apply, keyed on the targets)', () => {
+  describe('the overlap lock (shared with apply, keyed on where the desired state lives)', () => {
     const lockFiles = async () => (await readdir(dir as string)).filter((f) => /^workspace-reconciler-[0-9a-f]{16}\.lock$/.test(f));
 
-    it('is held while it runs: a second run on the same targets, spelled differently, exits 1; SIGTERM releases it', async () => {
+    it('is held while it runs: a second run on the same directory, spelled differently, exits 1; SIGTERM releases it', async () => {
       const { cli: first } = await startDaemon();
       await waitFor('the first reconcile', () => logged(first, 'first reconcile finished').length === 1);
       const key = await lockKeyOf([desired()]);
@@ -233,7 +233,7 @@ describe('cli: run (the daemon process)', () => {
       const record = JSON.parse(await readFile(join(dir as string, `workspace-reconciler-${key}.lock`), 'utf8')) as { pid: number; paths: string[] };
       assert.deepEqual([record.pid, record.paths], [first.child.pid, [desired()]]);
 
-      const second = await runCli(['run', join(desired(), 'connect'), join(desired(), 'workspaces'), '--listen', '127.0.0.1:0', ...FAST], { env: env() });
+      const second = await runCli(['run', `${join(desired(), 'connect', '..')}/`, '--listen', '127.0.0.1:0', ...FAST], { env: env() });
       assert.equal(second.code, 1, second.stderr);
       assert.match(second.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${first.child.pid}, started \\S+; lock file ${literal(dir as string)}/workspace-reconciler-${key}\\.lock\\)$`, 'm'));
       assertNoStackTrace(second.stderr);
@@ -248,7 +248,28 @@ describe('cli: run (the daemon process)', () => {
     it('an apply on the same desired state is refused while the daemon runs', async () => {
       const { cli: daemon } = await startDaemon();
       await waitFor('the first reconcile', () => logged(daemon, 'first reconcile finished').length === 1);
-      const r = await runCli(['apply', join(desired(), 'connect'), join(desired(), 'workspaces'), ...FAST], { env: env() });
+      const r = await runCli(['apply', `${desired()}/`, ...FAST], { env: env() });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${daemon.child.pid}, `, 'm'));
+    });
+
+    it('after a reload that changes the targets, an apply of the current checkout is still refused', async () => {
+      const { cli: daemon } = await startDaemon();
+      await waitFor('the first reconcile', () => logged(daemon, 'first reconcile finished').length === 1);
+      const extra = [
+        'apiVersion: workspace-reconciler/v1',
+        'kind: WorkSpaceApplications',
+        'metadata:',
+        '  name: lock-reload-extra',
+        'spec:',
+        '  region: us-east-1',
+        '  workspaceIds: [ws-lockreload1]',
+        '  applicationIds: [wsa-chrome0001]',
+        '',
+      ].join('\n');
+      await writeFile(join(desired(), 'workspaces', 'extra.yaml'), extra);
+      await waitFor('the reload', () => logged(daemon, 'desired state applied').some((l) => l.reason === 'file change'));
+      const r = await runCli(['apply', desired(), ...FAST], { env: env() });
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${daemon.child.pid}, `, 'm'));
     });
