@@ -134,7 +134,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       signal: abort.signal,
       // A cron `apply` and this daemon on the same desired state must not overlap: the daemon holds
       // apply's lock, keyed on where the desired state lives (lockKeyForPaths), for its whole life.
-      beforeFirstUse: async (state) => {
+      beforeFirstUse: async () => {
         const taken = await acquireLock({ key: await lockKeyForPaths(paths), paths, dir: o.lockDir }).catch((err: unknown) => Promise.reject(operatorError(err)));
         lock = taken;
         process.once('exit', releaseOnExit);
