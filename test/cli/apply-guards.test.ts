@@ -111,14 +111,14 @@ describe('cli: apply guards', () => {
     assert.equal(sandbox.calls.length, 0);
   });
 
-  it('the overlap lock: a second apply on the same targets, however its paths are spelled, exits 1 while the first runs; SIGINT stops the first', async () => {
+  it('the overlap lock: a second apply on the same paths, however they are spelled, exits 1 while the first runs; SIGINT stops the first', async () => {
     // Deployments take a minute, so the first apply is still waiting on them when the second starts.
     const sandbox = await world(60_000);
     const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--timeout', '20s'], { env: env() });
     await waitFor('the first apply to change something', () => sandbox.calls.some(isMutating));
 
-    // The same five files, hence the same targets: an absolute directory and the files one by one.
-    const sameTargets = [join(ROOT, 'examples', 'connect'), 'examples/workspaces/call-center.yaml', './examples/workspaces/engineering.yaml'];
+    // The same two directories spelt differently (the lock is keyed on their real paths in the work tree).
+    const sameTargets = [join(ROOT, 'examples', 'connect'), './examples/workspaces/', 'examples/connect/../workspaces'];
     const second = await runCli(['apply', ...sameTargets, ...FAST], { env: env() });
     assert.equal(second.code, 1, second.stdout + second.stderr);
     assert.match(second.stderr, new RegExp(`^error: another workspace-reconciler apply or run is working on this desired state \\(pid ${first.child.pid}, started .*; lock file ${literal(dir as string)}/workspace-reconciler-[0-9a-f]{16}\\.lock\\)$`, 'm'));
