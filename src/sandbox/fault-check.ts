@@ -8,6 +8,18 @@ const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations
 const RATE = { min: 0, max: 1 };
 const TIMES = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
+/** A list of `{operation, times?}` (scripted hangs, token expiries). */
+function operationTimes(c: Checker, p: string, v: unknown): { operation: string; times?: number }[] {
+  return c.list(p, v).flatMap((f, i) => {
+    const fp = `${p}[${i}]`;
+    const fo = c.object(fp, f, ['operation', 'times'], ['operation']);
+    if (fo === undefined) return [];
+    const operation = c.string(`${fp}.operation`, fo.operation, { min: 1 });
+    const times = c.optNumber(`${fp}.times`, fo.times, TIMES);
+    return operation === undefined ? [] : [{ operation, ...(times !== undefined ? { times } : {}) }];
+  });
+}
+
 export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   const o = c.object(p, v, KEYS);
   if (o === undefined) return {};
@@ -17,27 +29,9 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   if (o.resetRate !== undefined) out.resetRate = c.number(`${p}.resetRate`, o.resetRate, RATE);
   if (o.latencyMs !== undefined) out.latencyMs = c.number(`${p}.latencyMs`, o.latencyMs, { min: 0, max: 600_000 });
   if (o.hangRate !== undefined) out.hangRate = c.number(`${p}.hangRate`, o.hangRate, RATE);
-  if (o.hangs !== undefined) {
-    out.hangs = c.list(`${p}.hangs`, o.hangs).flatMap((f, i) => {
-      const fp = `${p}.hangs[${i}]`;
-      const fo = c.object(fp, f, ['operation', 'times'], ['operation']);
-      if (fo === undefined) return [];
-      const operation = c.string(`${fp}.operation`, fo.operation, { min: 1 });
-      const times = c.optNumber(`${fp}.times`, fo.times, TIMES);
-      return operation === undefined ? [] : [{ operation, ...(times !== undefined ? { times } : {}) }];
-    });
-  }
+  if (o.hangs !== undefined) out.hangs = operationTimes(c, `${p}.hangs`, o.hangs);
   if (o.tokenTtlMs !== undefined) out.tokenTtlMs = c.number(`${p}.tokenTtlMs`, o.tokenTtlMs, { min: 0, max: 86_400_000 });
-  if (o.expireTokens !== undefined) {
-    out.expireTokens = c.list(`${p}.expireTokens`, o.expireTokens).flatMap((f, i) => {
-      const fp = `${p}.expireTokens[${i}]`;
-      const fo = c.object(fp, f, ['operation', 'times'], ['operation']);
-      if (fo === undefined) return [];
-      const operation = c.string(`${fp}.operation`, fo.operation, { min: 1 });
-      const times = c.optNumber(`${fp}.times`, fo.times, TIMES);
-      return operation === undefined ? [] : [{ operation, ...(times !== undefined ? { times } : {}) }];
-    });
-  }
+  if (o.expireTokens !== undefined) out.expireTokens = operationTimes(c, `${p}.expireTokens`, o.expireTokens);
   if (o.operations !== undefined) out.operations = c.strings(`${p}.operations`, o.operations, { min: 1 });
   if (o.failedList !== undefined) {
     out.failedList = c.list(`${p}.failedList`, o.failedList).flatMap((f, i) => {
