@@ -69,6 +69,23 @@ describe('cli: plan', () => {
     assert.deepEqual(parseJson(j.stdout).prune, { count: 2, max: 1, exceeded: true });
   });
 
+  it('prune: true with an empty list: plan says apply refuses those removals (text and JSON held), and allowEmpty: true lifts it', async () => {
+    const file = join(dir as string, 'empty.yaml');
+    const doc = (extra: string) =>
+      'apiVersion: workspace-reconciler/v1\nkind: WorkSpaceApplications\nmetadata:\n  name: empty\nspec:\n  region: us-east-1\n' +
+      `  workspaceIds: [ws-cc00000001]\n  applicationIds: []\n  prune: true\n${extra}`;
+    await writeFile(file, doc(''));
+    const r = await runCli(['plan', file], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^  ! prune: true with an empty desired set: apply refuses these 1 removals/m);
+    const j = await runCli(['plan', file, '--output', 'json'], { env: env() });
+    assert.deepEqual(parseJson(j.stdout).targets[0].held, { reason: 'empty-desired' });
+    await writeFile(file, doc('  allowEmpty: true\n'));
+    const ok = await runCli(['plan', file, '--output', 'json'], { env: env() });
+    assert.equal(parseJson(ok.stdout).targets[0].held, undefined);
+    assert.deepEqual(parseJson(ok.stdout).targets[0].disassociate, ['wsa-zoom000001']);
+  });
+
   it('--detailed-exitcode: 2 while there are changes, 0 once apply has converged', async () => {
     const before = await runCli(['plan', ...EXAMPLES, '--detailed-exitcode'], { env: env() });
     assert.equal(before.code, 2, before.stderr);
