@@ -1,6 +1,7 @@
 /** How plans and reports look: text for a person, JSON (one document on stdout) for a script. */
 import type { Target } from '../src/config/types.js';
 import type { Failure, TargetState } from '../src/reconciler/reconciler.js';
+import { refusesEmptyPrune, removalsOf } from '../src/reconciler/reconciler.js';
 import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
 import type { ObserveError } from '../src/reconciler/observer.js';
 import { hasChanges } from '../src/reconciler/plan.js';
@@ -69,8 +70,8 @@ export function summaryText(s: PlanSummary): string {
 
 /** Removals apply will refuse for this target whatever AWS answers (see Reconciler), or undefined. */
 export function refusedRemovals(tp: TargetPlan): string | undefined {
-  const n = tp.type === 'connect' ? tp.disassociate.flat().length : tp.disassociate.length;
-  if (n === 0 || !tp.target.prune || tp.target.desired.size > 0 || tp.target.allowEmpty) return undefined;
+  const n = removalsOf(tp).length;
+  if (n === 0 || !refusesEmptyPrune(tp.target)) return undefined;
   return `! prune: true with an empty desired set: apply refuses these ${n} removals (set allowEmpty: true in the document if they are intended)`;
 }
 

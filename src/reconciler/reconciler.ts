@@ -353,7 +353,7 @@ export class Reconciler {
   /** Why the pass must make none of the target's planned removals, if it must not. */
   private holdBeforePass(st: TargetState, removals: string[]): HeldRemovals | undefined {
     const t = st.target;
-    if (t.desired.size === 0 && !t.allowEmpty) {
+    if (refusesEmptyPrune(t)) {
       return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
     }
     const failedItem = [...t.desired.keys()].find((item) => st.terminal.has(item));
@@ -492,6 +492,11 @@ export function sameDesired(a: Target | undefined, b: Target): boolean {
 
 function failureOf(target: string, operation: string, item: string, err: AwsCallError): Failure {
   return { target, item, operation, code: err.code, message: err.awsMessage, terminal: err.kind === 'terminal', requestId: err.requestId, throttled: err.kind === 'throttled' };
+}
+
+/** prune: true with nothing desired removes nothing unless the document says allowEmpty (plan shows it too). */
+export function refusesEmptyPrune(t: Target): boolean {
+  return t.prune && t.desired.size === 0 && !t.allowEmpty;
 }
 
 /** Every item the plan would remove. */
