@@ -128,6 +128,7 @@ function batch(op: 'AssociateWorkspace' | 'DisassociateWorkspace', ctx: CallCont
   if (arns === undefined) throw connectError('InvalidParameterException', 'ResourceArns is required.');
   if (!Array.isArray(arns) || arns.some((a) => typeof a !== 'string')) throw connectError('InvalidRequestException', 'ResourceArns must be a list of strings.');
   if (arns.length < 1 || arns.length > 25) throw connectError('InvalidParameterException', `ResourceArns must contain 1 to 25 items, got ${arns.length}.`);
+  const lag = { now: ctx.now(), lagMs: ctx.faults.searchLagMs };
   const SuccessfulList: { ResourceArn: string }[] = [];
   const FailedList: { ResourceArn: string; ErrorCode: string; ErrorMessage: string }[] = [];
   for (const arn of arns as string[]) {
@@ -144,13 +145,13 @@ function batch(op: 'AssociateWorkspace' | 'DisassociateWorkspace', ctx: CallCont
     } else if (op === 'AssociateWorkspace') {
       if (ws.associated.has(arn)) FailedList.push({ ResourceArn: arn, ErrorCode: '409', ErrorMessage: 'Resource is already associated with the workspace.' });
       else {
-        inst.associate(ws, r);
+        inst.associate(ws, r, lag);
         SuccessfulList.push({ ResourceArn: arn });
       }
     } else if (!ws.associated.has(arn)) {
       FailedList.push({ ResourceArn: arn, ErrorCode: '404', ErrorMessage: 'Resource is not associated with the workspace.' });
     } else {
-      inst.disassociate(ws, arn);
+      inst.disassociate(ws, arn, lag);
       SuccessfulList.push({ ResourceArn: arn });
     }
   }

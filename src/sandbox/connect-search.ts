@@ -2,7 +2,7 @@
  * SearchWorkspaceAssociations: a cursor over the instance's sorted association index
  * (key = workspaceId NUL resourceArn), filtered by SearchCriteria.
  */
-import type { ConnectInstance, WorkspaceAssociation } from './connect-state.js';
+import type { ConnectInstance, LagOverlay, WorkspaceAssociation } from './connect-state.js';
 import type { CallContext } from './context.js';
 import { connectError } from './errors.js';
 import { decodeToken, encodeToken, tokenIssuedAt } from './tokens.js';
@@ -89,12 +89,15 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
     if (ctx.faults.tokenExpired('SearchWorkspaceAssociations', tokenIssuedAt(NextToken), ctx.now())) throw bad('The NextToken has expired.');
   }
   const pinned = pinnedWorkspace(SearchCriteria);
+  // AWS may answer fewer items than asked for; the client must follow NextToken.
+  const pageLimit = ctx.faults.maxPageItems > 0 ? Math.min(limit, ctx.faults.maxPageItems) : limit;
+  const overlay = inst.lagOverlay({ now: ctx.now(), lagMs: ctx.faults.searchLagMs });
   const items: WorkspaceAssociation[] = [];
   let lastKey: string | undefined;
   let more = false;
-  for (const [key, a] of inst.associationsAfter(after, pinned)) {
+  for (const [key, a] of associations(inst, after, pinned, overlay)) {
     if (match !== undefined && !match(a)) continue;
-    if (items.length === limit) {
+    if (items.length === pageLimit) {
       more = true;
       break;
     }
@@ -110,9 +113,30 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
       ResourceType: a.resource.type,
       ResourceName: a.resource.name,
     })),
-    ApproximateTotalCount: count(inst, criteriaKey, match, pinned),
+    ApproximateTotalCount: overlay === undefined ? count(inst, criteriaKey, match, pinned) : laggedCount(inst, overlay, match, pinned),
     NextToken: more && lastKey !== undefined ? encodeToken(scope, lastKey, ctx.now()) : undefined,
   };
+}
+
+/**
+ * The associations a lagging search sees, after the cursor: the present without what was made
+ * within the lag, plus what was removed within it, in key order.
+ */
+function* associations(inst: ConnectInstance, after: string | undefined, pinned: string | undefined, overlay: LagOverlay | undefined): Generator<[string, WorkspaceAssociation]> {
+  if (overlay === undefined) {
+    yield* inst.associationsAfter(after, pinned);
+    return;
+  }
+  const seen = new Map<string, WorkspaceAssociation>();
+  for (const [k, a] of inst.associationsAfter(undefined, pinned)) if (!overlay.hidden.has(k)) seen.set(k, a);
+  for (const [k, a] of overlay.shown) if (pinned === undefined || a.workspace.id === pinned) seen.set(k, a);
+  for (const k of [...seen.keys()].sort()) if (after === undefined || k > after) yield [k, seen.get(k)!];
+}
+
+function laggedCount(inst: ConnectInstance, overlay: LagOverlay, match: Predicate | undefined, pinned: string | undefined): number {
+  let n = 0;
+  for (const [, a] of associations(inst, undefined, pinned, overlay)) if (match === undefined || match(a)) n++;
+  return n;
 }
 
 /** Total matches, cached per criteria until the instance's associations change. */

@@ -40,6 +40,24 @@ export interface WorkspaceAssociation {
 /** `arn:aws:connect:<region>:<account>:instance/<instance>/(agent|routing-profile)/<id>` */
 const RESOURCE_ARN = /^arn:aws:connect:([a-z0-9-]+):(\d{12}):instance\/([^/]+)\/(agent|routing-profile)\/([^/]+)$/;
 
+/** The sandbox clock now and the search lag in force. */
+export interface Lag {
+  now: number;
+  lagMs: number;
+}
+
+export interface LagOverlay {
+  hidden: Set<string>;
+  shown: Map<string, WorkspaceAssociation>;
+}
+
+interface AssociationChange {
+  at: number;
+  key: string;
+  association: WorkspaceAssociation;
+  added: boolean;
+}
+
 export function associationKey(workspaceId: string, resourceArn: string): string {
   // NUL cannot occur in ids or ARNs, so workspace ranges are contiguous: [id\0, id\u0001).
   return `${workspaceId}\u0000${resourceArn}`;
@@ -56,6 +74,8 @@ export class ConnectInstance {
   /** Bumped on every association change; invalidates cached counts. */
   version = 0;
   readonly countCache = new Map<string, number>();
+  /** Association changes within the search lag, oldest first (only recorded while a lag is set). */
+  private changes: AssociationChange[] = [];
 
   constructor(
     readonly id: string,
@@ -99,16 +119,53 @@ export class ConnectInstance {
     return found !== undefined && found.arn === arn ? found : 'unknown';
   }
 
-  associate(w: ConnectWorkspace, r: ConnectResource): void {
+  /** `lag`: record the change so that a search lagging by `lagMs` does not see it yet. */
+  associate(w: ConnectWorkspace, r: ConnectResource, lag?: Lag): void {
     w.associated.set(r.arn, r);
     w.sorted?.set(r.arn, r);
+    this.record({ workspace: w, resource: r }, true, lag);
     this.bump();
   }
 
-  disassociate(w: ConnectWorkspace, arn: string): void {
+  disassociate(w: ConnectWorkspace, arn: string, lag?: Lag): void {
+    const r = w.associated.get(arn);
     w.associated.delete(arn);
     w.sorted?.delete(arn);
+    if (r !== undefined) this.record({ workspace: w, resource: r }, false, lag);
     this.bump();
+  }
+
+  private record(a: WorkspaceAssociation, added: boolean, lag: Lag | undefined): void {
+    if (lag === undefined || lag.lagMs <= 0) return;
+    this.forget(lag);
+    this.changes.push({ at: lag.now, key: associationKey(a.workspace.id, a.resource.arn), association: a, added });
+  }
+
+  private forget(lag: Lag): void {
+    const visible = lag.now - lag.lagMs;
+    let i = 0;
+    while (i < this.changes.length && this.changes[i]!.at <= visible) i++;
+    if (i > 0) this.changes = this.changes.slice(i);
+  }
+
+  /**
+   * What a search lagging by `lagMs` sees differently from now: associations made within the lag
+   * (hidden) and removed within it (still shown), by key. Undefined when it sees the present.
+   */
+  lagOverlay(lag: Lag): LagOverlay | undefined {
+    if (lag.lagMs <= 0) return undefined;
+    this.forget(lag);
+    if (this.changes.length === 0) return undefined;
+    const hidden = new Set<string>();
+    const shown = new Map<string, WorkspaceAssociation>();
+    const seen = new Set<string>();
+    for (const c of this.changes) {
+      if (seen.has(c.key)) continue; // the first change after the cut decides what the cut saw
+      seen.add(c.key);
+      if (c.added) hidden.add(c.key);
+      else shown.set(c.key, c.association);
+    }
+    return { hidden, shown };
   }
 
   /**

@@ -4,7 +4,7 @@ import { MODELED_ERRORS, SandboxOptionError, type ServiceName } from './errors.j
 import { ASSOCIATION_ERROR_CODES, type AssociationErrorCode, type FaultOptions } from './faults.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
 
-const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs'];
+const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs', 'burstLength', 'searchLagMs', 'maxPageItems'];
 const RATE = { min: 0, max: 1 };
 const TIMES = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
@@ -32,6 +32,9 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   if (o.hangs !== undefined) out.hangs = operationTimes(c, `${p}.hangs`, o.hangs);
   if (o.tokenTtlMs !== undefined) out.tokenTtlMs = c.number(`${p}.tokenTtlMs`, o.tokenTtlMs, { min: 0, max: 86_400_000 });
   if (o.expireTokens !== undefined) out.expireTokens = operationTimes(c, `${p}.expireTokens`, o.expireTokens);
+  if (o.burstLength !== undefined) out.burstLength = c.number(`${p}.burstLength`, o.burstLength, { min: 1, max: 10_000, integer: true });
+  if (o.searchLagMs !== undefined) out.searchLagMs = c.number(`${p}.searchLagMs`, o.searchLagMs, { min: 0, max: 600_000 });
+  if (o.maxPageItems !== undefined) out.maxPageItems = c.number(`${p}.maxPageItems`, o.maxPageItems, { min: 0, max: 500, integer: true });
   if (o.operations !== undefined) out.operations = c.strings(`${p}.operations`, o.operations, { min: 1 });
   if (o.failedList !== undefined) {
     out.failedList = c.list(`${p}.failedList`, o.failedList).flatMap((f, i) => {

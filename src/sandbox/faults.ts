@@ -90,6 +90,22 @@ export interface FaultOptions {
   tokenTtlMs?: number;
   /** Scripted expiry: the next `times` token-carrying requests of `operation` are refused as expired. Default none. */
   expireTokens?: ExpireTokensFault[];
+  /**
+   * A probabilistic fault, once drawn, repeats for this many consecutive calls of the same
+   * operation (outages come in runs, not as independent coin flips). Default 1.
+   */
+  burstLength?: number;
+  /**
+   * SearchWorkspaceAssociations answers as of this many milliseconds ago (search indexes are
+   * eventually consistent): a change made within the lag is not yet visible, a removal still is.
+   * Default 0: read-after-write.
+   */
+  searchLagMs?: number;
+  /**
+   * SearchWorkspaceAssociations returns at most this many items per page, whatever MaxResults
+   * asks (AWS may return fewer; a client must follow NextToken, not count items). Default 0: MaxResults.
+   */
+  maxPageItems?: number;
 }
 
 export interface ExpireTokensFault {
@@ -104,6 +120,8 @@ export type ProbabilisticFault = 'throttle' | 'error' | 'reset' | 'hang';
 /** The live fault state of one sandbox: options plus the remaining `times` of each script entry. */
 export class FaultBook {
   private opts: Required<FaultOptions>;
+  /** Operation → the fault of the burst in progress and how many calls it still takes. */
+  private readonly bursts = new Map<string, { fault: ProbabilisticFault; left: number }>();
   constructor(
     options: FaultOptions,
     private readonly random: () => number,
@@ -126,12 +144,16 @@ export class FaultBook {
       hangRate: o.hangRate ?? 0,
       hangs: copy(o.hangs),
       expireTokens: copy(o.expireTokens),
+      burstLength: o.burstLength ?? 1,
+      searchLagMs: o.searchLagMs ?? 0,
+      maxPageItems: o.maxPageItems ?? 0,
     };
   }
 
   /** Replace the given keys (their counters restart); keys not given are kept. */
   set(partial: FaultOptions): void {
     this.opts = FaultBook.normalize({ ...this.opts, ...partial });
+    this.bursts.clear();
   }
 
   /** The current options, with the remaining `times` of each scripted entry. */
@@ -143,10 +165,33 @@ export class FaultBook {
     return this.opts.latencyMs;
   }
 
-  /** Draw the probabilistic faults for one call; one random draw per configured kind, in a fixed order. */
+  get searchLagMs(): number {
+    return this.opts.searchLagMs;
+  }
+
+  get maxPageItems(): number {
+    return this.opts.maxPageItems;
+  }
+
+  /**
+   * Draw the probabilistic faults for one call; one random draw per configured kind, in a fixed
+   * order. A call inside a burst gets the burst's fault without a draw.
+   */
   draw(operation: string): ProbabilisticFault | undefined {
     const o = this.opts;
     if (o.operations.length > 0 && !o.operations.includes(operation)) return undefined;
+    const burst = this.bursts.get(operation);
+    if (burst !== undefined) {
+      if (--burst.left <= 0) this.bursts.delete(operation);
+      return burst.fault;
+    }
+    const fault = this.drawOne();
+    if (fault !== undefined && o.burstLength > 1) this.bursts.set(operation, { fault, left: o.burstLength - 1 });
+    return fault;
+  }
+
+  private drawOne(): ProbabilisticFault | undefined {
+    const o = this.opts;
     if (o.throttleRate > 0 && this.random() < o.throttleRate) return 'throttle';
     if (o.resetRate > 0 && this.random() < o.resetRate) return 'reset';
     if (o.errorRate > 0 && this.random() < o.errorRate) return 'error';

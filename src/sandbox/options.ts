@@ -55,6 +55,7 @@ export function validateOptions(o: SandboxOptions): void {
     if (q.scale !== undefined && (typeof q.scale !== 'number' || !Number.isFinite(q.scale) || q.scale <= 0)) fail('quotas.scale', q.scale, 'a number > 0');
     for (const svc of ['connect', 'workspaces'] as const) {
       rate(`quotas.${svc}`, q[svc]);
+      rate(`quotas.${svc}.account`, q[svc]?.account);
       for (const [op, r] of Object.entries(q[svc]?.operations ?? {})) rate(`quotas.${svc}.operations.${op}`, r);
     }
   }

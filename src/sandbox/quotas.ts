@@ -14,6 +14,12 @@ export interface RateLimit {
 export interface ServiceQuota extends RateLimit {
   /** Per-operation overrides, e.g. `{ListUsers: {rate: 10, burst: 10}}`. Default none. */
   operations?: Record<string, RateLimit>;
+  /**
+   * A second bucket shared by every operation of the service in one account and region, as
+   * Connect limits "steady-state RPS and burst across all APIs within an AWS account, per
+   * Region" (aws-api.md §6). A call needs a token from both buckets. Default none.
+   */
+  account?: RateLimit;
 }
 
 export interface QuotaOptions {
@@ -42,11 +48,26 @@ export class QuotaBook {
     private readonly now: () => number,
   ) {}
 
-  /** Takes one token; false means the call is throttled (and consumes nothing). */
+  /**
+   * Takes one token from the operation's bucket and, if the service has one, from the
+   * account-wide bucket; false means the call is throttled (and consumes nothing from either).
+   */
   take(accountId: string, region: string, service: ServiceName, operation: string): boolean {
     if (this.options === false) return true;
-    const limit = this.limit(service, operation);
-    const key = `${accountId}|${region}|${service}|${operation}`;
+    const o = this.options;
+    const svc = o[service] ?? DEFAULT_QUOTAS[service];
+    const scope = `${accountId}|${region}|${service}`;
+    const buckets = [this.refill(`${scope}|${operation}`, svc.operations?.[operation] ?? svc)];
+    // '*' is not an operation name, so the account bucket never collides with one.
+    if (svc.account !== undefined) buckets.push(this.refill(`${scope}|*`, svc.account));
+    if (buckets.some((b) => b.tokens < 1)) return false;
+    for (const b of buckets) b.tokens -= 1;
+    return true;
+  }
+
+  private refill(key: string, base: RateLimit): Bucket {
+    const scale = (this.options as QuotaOptions).scale ?? 1;
+    const limit = { rate: base.rate * scale, burst: base.burst * scale };
     const t = this.now();
     let b = this.buckets.get(key);
     if (b === undefined) {
@@ -57,16 +78,6 @@ export class QuotaBook {
     const elapsed = Math.max(0, t - b.at) / 1000;
     b.tokens = Math.min(limit.burst, b.tokens + elapsed * limit.rate);
     b.at = t;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  }
-
-  private limit(service: ServiceName, operation: string): RateLimit {
-    const o = this.options as QuotaOptions;
-    const svc = o[service] ?? DEFAULT_QUOTAS[service];
-    const base = svc.operations?.[operation] ?? svc;
-    const scale = o.scale ?? 1;
-    return { rate: base.rate * scale, burst: base.burst * scale };
+    return b;
   }
 }

@@ -107,3 +107,45 @@ describe('sandbox: fault injection seen through the SDK', () => {
     assert.throws(() => sb?.setFaults({ failedList: [{ resourceArn: 'x', code: '4040' }] }), /failedList\[0\]\.code/);
   });
 });
+
+describe('sandbox: bursty faults', () => {
+  let sb: Sandbox | undefined;
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+
+  it('burstLength: a drawn fault repeats for that many calls of the operation, without further draws', async () => {
+    let drawn = 0;
+    const random = () => (drawn++ === 0 ? 0.1 : 0.99);
+    sb = await startSandbox({ quotas: false, faults: { errorRate: 0.5, burstLength: 3 }, random });
+    const c = clients(sb).connect;
+    const results: string[] = [];
+    for (let i = 0; i < 5; i++) results.push(await c.send(new ListUsersCommand({ InstanceId: INSTANCE })).then(() => 'ok', (e: Error) => e.name));
+    assert.deepEqual(results, ['InternalServiceException', 'InternalServiceException', 'InternalServiceException', 'ok', 'ok']);
+    assert.equal(drawn, 3, 'one draw starts the burst; the two calls after it draw nothing');
+  });
+
+  it('a burst belongs to its operation: other operations draw for themselves', async () => {
+    let drawn = 0;
+    const random = () => (drawn++ === 0 ? 0.1 : 0.99);
+    sb = await startSandbox({ quotas: false, faults: { errorRate: 0.5, burstLength: 2 }, random });
+    const c = clients(sb).connect;
+    const ok = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
+    assert.equal(await ok(c.send(new ListUsersCommand({ InstanceId: INSTANCE }))), 'InternalServiceException');
+    assert.equal(await ok(c.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: BILLING_DESK, ResourceArns: [userArn(3)] }))), 'ok');
+    assert.equal(await ok(c.send(new ListUsersCommand({ InstanceId: INSTANCE }))), 'InternalServiceException');
+  });
+
+  it('a burst of throttles exhausts the SDK attempts of one call (what independent draws at the same rate rarely do)', async () => {
+    sb = await startSandbox({ quotas: false, faults: { throttleRate: 0.2, burstLength: 3 }, random: draws(0.1) });
+    const e = await rejection(clients(sb, { attempts: 3 }).connect.send(new ListUsersCommand({ InstanceId: INSTANCE })));
+    assert.ok(e instanceof ThrottlingException);
+    assert.equal(e.$metadata.attempts, 3);
+  });
+
+  it('burstLength is validated', async () => {
+    await assert.rejects(startSandbox({ faults: { burstLength: 0 } }), /faults\.burstLength/);
+    await assert.rejects(startSandbox({ faults: { burstLength: 1.5 } }), /faults\.burstLength/);
+  });
+});

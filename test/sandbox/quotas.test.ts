@@ -88,3 +88,49 @@ describe('sandbox: per-operation token-bucket quotas', () => {
     await assert.rejects(startSandbox({ port: 70000 }), /`port`/);
   });
 });
+
+describe('sandbox: the account-wide Connect quota', () => {
+  let sb: Sandbox;
+  afterEach(() => sb.close());
+
+  it('is shared by every operation: per-operation buckets with room left still throttle once the account bucket is empty', async () => {
+    const clock = new FakeClock();
+    sb = await startSandbox({ now: clock.now, quotas: { connect: { rate: 2, burst: 5, account: { rate: 1, burst: 3 } } } });
+    const c = clients(sb).connect;
+    const results: string[] = [];
+    for (const send of [
+      () => c.send(new ListUsersCommand({ InstanceId: INSTANCE })),
+      () => c.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE })),
+      () => c.send(new ListUsersCommand({ InstanceId: INSTANCE })),
+      () => c.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE })),
+    ]) results.push(await send().then(() => 'ok', (e: Error) => e.name));
+    assert.deepEqual(results, ['ok', 'ok', 'ok', 'ThrottlingException'], 'each operation used 2 of its 5, the account 3 of 3');
+    clock.advance(1000);
+    assert.equal(await c.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE })).then(() => 'ok', (e: Error) => e.name), 'ok', 'one second refills one account token');
+    assert.equal(await c.send(new ListUsersCommand({ InstanceId: INSTANCE })).then(() => 'ok', (e: Error) => e.name), 'ThrottlingException');
+  });
+
+  it('a call throttled by one bucket takes nothing from the other', async () => {
+    const clock = new FakeClock();
+    sb = await startSandbox({ now: clock.now, quotas: { connect: { rate: 2, burst: 1, account: { rate: 1, burst: 2 } } } });
+    const c = clients(sb).connect;
+    const list = () => c.send(new ListUsersCommand({ InstanceId: INSTANCE })).then(() => 'ok', (e: Error) => e.name);
+    const profiles = () => c.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE })).then(() => 'ok', (e: Error) => e.name);
+    // ListUsers: 1 token; the second is throttled by its own bucket and must not spend an account token.
+    assert.deepEqual([await list(), await list(), await profiles()], ['ok', 'ThrottlingException', 'ok']);
+  });
+
+  it('is per account and region, like the per-operation buckets', async () => {
+    const clock = new FakeClock();
+    sb = await startSandbox({ now: clock.now, quotas: { connect: { rate: 2, burst: 5, account: { rate: 1, burst: 1 } } } });
+    const ok = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
+    assert.equal(await ok(clients(sb).connect.send(new ListUsersCommand({ InstanceId: INSTANCE }))), 'ok');
+    assert.equal(await ok(clients(sb, { region: 'eu-west-2' }).connect.send(new ListUsersCommand({ InstanceId: LONDON_INSTANCE }))), 'ok');
+    assert.equal(await ok(clients(sb).connect.send(new ListUsersCommand({ InstanceId: INSTANCE }))), 'ThrottlingException');
+  });
+
+  it('an invalid account quota fails fast naming it', async () => {
+    await assert.rejects(startSandbox({ quotas: { connect: { rate: 2, burst: 5, account: { rate: 0, burst: 1 } } } }), /quotas\.connect\.account\.rate/);
+    sb = await startSandbox({});
+  });
+});

@@ -81,3 +81,63 @@ describe('sandbox: SearchWorkspaceAssociations pagination over a fleet', () => {
     assert.equal(e.name, 'InvalidParameterException');
   });
 });
+
+describe('sandbox: SearchWorkspaceAssociations at its worst (lag, short pages)', () => {
+  let sb: Sandbox;
+  let connect: ReturnType<typeof clients>['connect'];
+  let now = Date.UTC(2026, 0, 1);
+  const ws = fleetIds.connectWorkspaceId(0);
+  /** `null`: the whole instance. */
+  const arnsOf = async (criteria: ReturnType<typeof wsCondition> | null = wsCondition(0), pageSize = 500) => {
+    const out: string[] = [];
+    for await (const page of paginateSearchWorkspaceAssociations({ client: connect, pageSize }, { InstanceId: INSTANCE, SearchCriteria: criteria ?? undefined })) {
+      for (const a of page.WorkspaceAssociations ?? []) out.push(a.ResourceArn ?? '');
+    }
+    return out.sort();
+  };
+  beforeEach(async () => {
+    now = Date.UTC(2026, 0, 1);
+    sb = await startSandbox({ quotas: false, now: () => now, seed: buildFleetSeed({ connectWorkspaces: 2, arnsPerWorkspace: 4, users: 10, workspaces: 0, appsPerWorkspace: 0 }) });
+    connect = clients(sb).connect;
+  });
+  afterEach(() => sb.close());
+
+  it('searchLagMs: a change is invisible to search until the lag has passed; a removal stays visible as long', async () => {
+    sb.setFaults({ searchLagMs: 1000 });
+    const seeded = await arnsOf();
+    assert.equal(seeded.length, 4);
+    const added = fleetIds.userArn(8);
+    const removed = seeded[0]!;
+    await connect.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: ws, ResourceArns: [added] }));
+    await connect.send(new DisassociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: ws, ResourceArns: [removed] }));
+    assert.deepEqual(sb.connectAssociations('us-east-1', INSTANCE, ws).sort(), [...seeded.slice(1), added].sort(), 'the write itself took effect at once');
+    now += 999;
+    assert.deepEqual(await arnsOf(), seeded, 'within the lag search shows the state before both changes');
+    const page = await connect.send(new SearchWorkspaceAssociationsCommand({ InstanceId: INSTANCE, SearchCriteria: wsCondition(0) }));
+    assert.equal(page.ApproximateTotalCount, 4, 'the count lags with the items');
+    assert.deepEqual(await arnsOf(null, 3), [...seeded, ...(await arnsOf(wsCondition(1)))].sort(), 'the unfiltered scan lags too, across pages');
+    now += 2;
+    assert.deepEqual(await arnsOf(), [...seeded.slice(1), added].sort(), 'after the lag search agrees with the writes');
+  });
+
+  it('searchLagMs: an association removed and made again within the lag is listed once', async () => {
+    sb.setFaults({ searchLagMs: 1000 });
+    const seeded = await arnsOf();
+    await connect.send(new DisassociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: ws, ResourceArns: [seeded[1]!] }));
+    await connect.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: ws, ResourceArns: [seeded[1]!] }));
+    assert.deepEqual(await arnsOf(), seeded);
+  });
+
+  it('maxPageItems: pages hold fewer items than MaxResults asks, and NextToken leads to the rest', async () => {
+    sb.setFaults({ maxPageItems: 3 });
+    const first = await connect.send(new SearchWorkspaceAssociationsCommand({ InstanceId: INSTANCE, MaxResults: 500 }));
+    assert.equal(first.WorkspaceAssociations?.length, 3);
+    assert.ok(first.NextToken, 'a short page is not the last page');
+    assert.equal((await arnsOf(null, 500)).length, 8);
+  });
+
+  it('lag and page limits are validated', async () => {
+    assert.throws(() => sb.setFaults({ searchLagMs: -1 }), /faults\.searchLagMs/);
+    assert.throws(() => sb.setFaults({ maxPageItems: 501 }), /faults\.maxPageItems/);
+  });
+});
