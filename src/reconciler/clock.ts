@@ -62,6 +62,12 @@ export class ManualClock implements Clock {
     return { cancel: () => void (entry.cancelled = true) };
   }
 
+  /** Milliseconds until the next timer falls due, or undefined when none waits. */
+  get nextDueIn(): number | undefined {
+    const live = this.timers.filter((t) => !t.cancelled);
+    return live.length === 0 ? undefined : Math.max(0, Math.min(...live.map((t) => t.at)) - this.time);
+  }
+
   /** Number of timers still waiting. */
   get pending(): number {
     return this.timers.filter((t) => !t.cancelled).length;

@@ -12,11 +12,16 @@
  * absorbed (1.25 s at Connect's 2/s, burst 5), so the steady state is never throttled.
  *
  * Throttling (an answer, not an item failure): the queue pauses for a jittered cooldown that
- * doubles with each consecutive throttle (1 s, 2 s, … ≤ 20 s), its rate is halved (enforced by
- * spacing call starts), and the throttled call goes back into the queue. Each success then adds
- * back 1/20 of the configured rate, so the queue recovers gradually instead of slamming the
- * quota again. Throttles that arrive while a cooldown is already running are the same event seen
- * by other in-flight calls and count once. After `maxThrottleRetries` throttles of one call it
+ * doubles with each consecutive throttle (1 s, 2 s, … ≤ 20 s), its rate drops to half the rate
+ * it was throttled at (enforced by spacing call starts), and the throttled call goes back into
+ * the queue. The rate then recovers on a cubic curve of the time since sending resumed, as TCP
+ * CUBIC and the SDK's own adaptive retry mode do: fast at first, flat near the rate that was
+ * throttled, probing above it only slowly. The quota AWS really applies may be far below the
+ * configured limit (an account-wide quota, another tool on the same account): remembering where
+ * the throttle came keeps throttles rare instead of slamming the quota on every recovery.
+ * Throttles that arrive while a cooldown is already running are the same event seen by other
+ * in-flight calls and count once; a call that was waiting for its start when a throttle came
+ * waits again at the new rate. After `maxThrottleRetries` throttles of one call it
  * is given up as a ThrottledError, which the work queue treats as retryable with backoff.
  * See providers/clients.ts for why the SDK itself never retries throttling.
  */
@@ -71,6 +76,11 @@ export interface RateLimiterOptions {
   cooldownMs?: number;
   /** Longest cooldown, ms. Default 20000. */
   maxCooldownMs?: number;
+  /**
+   * C of the cubic recovery, rate(t) = C (t − K)³ + W, in requests/s per s³ (W the rate that was
+   * throttled, K the time to regain it). Default 0.4, the SDK's adaptive mode.
+   */
+  recoveryScale?: number;
   /** Throttles of one call before it is given up as a ThrottledError. Default 8. */
   maxThrottleRetries?: number;
   /** Default Math.random. */
@@ -83,19 +93,24 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Multiplicative decrease on a throttle: the new rate is this share of the throttled one. */
+const BETA = 0.5;
+
 class OperationQueue {
   readonly queue: PQueue;
-  private currentRate: number;
   private consecutiveThrottles = 0;
   private coolingUntil = 0;
   private nextStart = 0;
   private resume?: Timer;
+  /** The rate that was throttled (W) and when sending resumed after it; none before a throttle. */
+  private last?: { maxRate: number; resumedAt: number; k: number };
+  /** Bumped on every throttle: a call that reserved its start before must reserve again. */
+  epoch = 0;
 
   constructor(
     private readonly limit: RateLimit,
-    private readonly o: Required<Pick<RateLimiterOptions, 'clock' | 'cooldownMs' | 'maxCooldownMs' | 'random'>>,
+    private readonly o: Required<Pick<RateLimiterOptions, 'clock' | 'cooldownMs' | 'maxCooldownMs' | 'random' | 'recoveryScale'>>,
   ) {
-    this.currentRate = limit.rate;
     const window = Math.max(1, Math.floor(limit.burst / 2));
     this.queue = new PQueue({
       concurrency: Math.max(1, Math.ceil(limit.burst)),
@@ -107,25 +122,27 @@ class OperationQueue {
 
   /** Delay before a call may start, when the rate is reduced after throttling. */
   reserveStart(): number {
-    if (this.currentRate >= this.limit.rate) return 0;
+    const rate = this.rate;
+    if (rate >= this.limit.rate) return 0;
     const now = this.o.clock.now();
     const start = Math.max(now, this.nextStart);
-    this.nextStart = start + 1000 / this.currentRate;
+    this.nextStart = start + 1000 / rate;
     return start - now;
   }
 
   onSuccess(): void {
     this.consecutiveThrottles = 0;
-    this.currentRate = Math.min(this.limit.rate, this.currentRate + this.limit.rate / 20);
   }
 
   onThrottle(): void {
     const now = this.o.clock.now();
     if (now < this.coolingUntil) return;
     this.consecutiveThrottles++;
-    this.currentRate = Math.max(this.limit.rate / 64, this.currentRate / 2);
+    this.epoch++;
     const base = Math.min(this.o.maxCooldownMs, this.o.cooldownMs * 2 ** (this.consecutiveThrottles - 1));
     const ms = base / 2 + (this.o.random() * base) / 2;
+    const maxRate = this.rate;
+    this.last = { maxRate, resumedAt: now + ms, k: Math.cbrt((maxRate * (1 - BETA)) / this.o.recoveryScale) };
     this.coolingUntil = now + ms;
     this.nextStart = this.coolingUntil;
     this.queue.pause();
@@ -143,8 +160,12 @@ class OperationQueue {
     this.queue.clear();
   }
 
+  /** The rate in force now: the configured one, or the cubic recovery after a throttle. */
   get rate(): number {
-    return this.currentRate;
+    if (this.last === undefined) return this.limit.rate;
+    const t = Math.max(0, this.o.clock.now() - this.last.resumedAt) / 1000;
+    const r = this.o.recoveryScale * (t - this.last.k) ** 3 + this.last.maxRate;
+    return Math.min(this.limit.rate, Math.max(this.limit.rate / 64, r));
   }
 }
 
@@ -182,8 +203,12 @@ export class RateLimiter implements CallGate {
         const result = await op.queue.add(
           async () => {
             queued.started();
-            const wait = op.reserveStart();
-            if (wait > 0) await sleep(this.clock, wait, signal);
+            // A throttle while this call waited for its start moved every start: reserve again.
+            for (let epoch = -1; epoch !== op.epoch; ) {
+              epoch = op.epoch;
+              const wait = op.reserveStart();
+              if (wait > 0) await sleep(this.clock, wait, signal);
+            }
             started = this.clock.now();
             return send();
           },
@@ -240,6 +265,7 @@ export class RateLimiter implements CallGate {
         clock: this.clock,
         cooldownMs: this.options.cooldownMs ?? 1000,
         maxCooldownMs: this.options.maxCooldownMs ?? 20_000,
+        recoveryScale: this.options.recoveryScale ?? 0.4,
         random: this.options.random ?? Math.random,
       });
       this.queues.set(key, q);

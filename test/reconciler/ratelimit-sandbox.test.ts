@@ -55,3 +55,30 @@ describe('retry storm against the sandbox quotas (real SDK)', function () {
     });
   }
 });
+
+describe('the limiter adapts when AWS allows less than it was told (real SDK)', function () {
+  this.timeout(30_000);
+  let h: Harness | undefined;
+  let rl: RateLimiter | undefined;
+  afterEach(async () => {
+    rl?.close();
+    await h?.close();
+    h = rl = undefined;
+  });
+
+  it('quota 50/s (burst 10) against a limiter set to 200/s: every call succeeds, few throttles', async () => {
+    h = await startHarness({ quotas: { connect: { rate: 50, burst: 10 } }, now: Date.now }, 1);
+    const events: CallEvent[] = [];
+    const limiter = (rl = new RateLimiter({ limits: { connect: { rate: 200, burst: 20 } }, cooldownMs: 20, maxCooldownMs: 200, onCall: (e) => events.push(e) }));
+    const client = h.clients.connect(REGION);
+    const info: CallInfo = { service: 'connect', region: REGION, operation: 'ListUsers' };
+    const calls = 200;
+    const failed = (await Promise.all(Array.from({ length: calls }, () => limiter.call(info, () => client.send(new ListUsersCommand({ InstanceId: INSTANCE, MaxResults: 1 }))).then(() => 0, () => 1)))).reduce((a: number, b) => a + b, 0);
+    const answered = h.callsOf('ListUsers');
+    const throttled = answered.filter((c) => c.throttled).length;
+    assert.equal(failed, 0, 'no call was given up');
+    assert.equal(answered.length - throttled, calls, 'every call succeeded once');
+    // Without the memory of the throttled rate, recovering by steps toward 200/s throttled two in three answers.
+    assert.ok(throttled <= calls * 0.08, `${throttled} of ${answered.length} answers were throttles`);
+  });
+});

@@ -1,14 +1,17 @@
 /**
  * RateLimiter: one p-queue per service/region/account/operation, with throttle slowdown and
- * gradual recovery, against a tiny fake `send` at high rates and millisecond cooldowns (p-queue
- * keeps its own real-time windows, so these run on the system clock). The retry-storm test
- * against the sandbox's quotas is in ratelimit-sandbox.test.ts.
+ * cubic recovery, against a tiny fake `send` at high rates and millisecond cooldowns. p-queue
+ * keeps its own real-time windows, so the steady-state tests run on the system clock and assert
+ * only what a slow machine cannot break (never more starts than the bucket allows); how close to
+ * the rate bound the limiter runs is measured in bench/, not asserted here. Recovery after a
+ * throttle is a function of the injected clock and is tested on a ManualClock. The retry-storm
+ * and adaptation tests against the sandbox's quotas are in ratelimit-sandbox.test.ts.
  */
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { RetryableError, TerminalError, ThrottledError } from '../../src/providers/errors.js';
 import type { CallInfo, Service } from '../../src/providers/types.js';
-import { systemClock } from '../../src/reconciler/clock.js';
+import { ManualClock, systemClock } from '../../src/reconciler/clock.js';
 import type { Clock, Timer } from '../../src/reconciler/clock.js';
 import { RateLimiter } from '../../src/reconciler/ratelimit.js';
 import type { CallEvent, CallOutcome, RateLimit, RateLimiterOptions } from '../../src/reconciler/ratelimit.js';
@@ -34,6 +37,24 @@ function deferred<T = void>(): Deferred<T> {
   let resolve!: (v: T) => void, reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
   return { promise, resolve, reject };
+}
+
+/**
+ * Run until `p` settles, moving a ManualClock only to its next due timer when something waits on
+ * it: the clock never races ahead while p-queue (whose windows are real-time) holds a call.
+ */
+async function settle<T>(clock: ManualClock, p: Promise<T>): Promise<T> {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  while (!done) {
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    const due = clock.nextDueIn;
+    if (due !== undefined) clock.advance(due);
+  }
+  return p;
 }
 
 /** Let queued promise continuations run (no timers involved). */
@@ -92,10 +113,6 @@ describe('RateLimiter', () => {
             assert.ok(j - i + 1 <= allowed, `calls ${i}..${j}: ${j - i + 1} starts in ${(starts[j]! - starts[i]!).toFixed(2)} ms, bucket allows ${allowed.toFixed(1)}`);
           }
         }
-        // Long-run rate: 30 calls take about (calls - window) / rate, not much longer.
-        const window = Math.max(1, Math.floor(tc.limit.burst / 2));
-        const expected = ((tc.calls - window) / tc.limit.rate) * 1000;
-        assert.ok(starts.at(-1)! - starts[0]! < expected * 1.5 + 20, `took ${(starts.at(-1)! - starts[0]!).toFixed(1)} ms, expected about ${expected} ms`);
       });
     }
 
@@ -162,7 +179,8 @@ describe('RateLimiter', () => {
       assert.equal(attempts, 2);
       assert.ok(retryAt - throttledAt >= 20 - 1.5, `retried ${(retryAt - throttledAt).toFixed(2)} ms after the throttle`);
       assert.ok(otherAt - throttledAt >= 20 - 1.5, `another call started ${(otherAt - throttledAt).toFixed(2)} ms after the throttle`);
-      assert.equal(rateAtRetry, 500, 'the rate is halved');
+      // Halved, then recovering from the moment sending resumed (C = 0.4: about +0.14/s per ms).
+      assert.ok(rateAtRetry > 499.999 && rateAtRetry < 525, `the rate is halved: ${rateAtRetry}`);
       assert.deepEqual(
         events.map((e) => [e.outcome, e.errorCode]),
         [
@@ -174,35 +192,51 @@ describe('RateLimiter', () => {
       assert.equal(events[0]!.requestId, 'req-throttled');
     });
 
-    it('recovers gradually: each success adds back 1/20 of the configured rate, up to the configured rate', async () => {
-      const { rl } = make(LIMIT, { cooldownMs: 5 });
+    it('recovers on a cubic curve toward the rate that was throttled, and remembers it after a second throttle', async () => {
+      const clock = new ManualClock(0);
+      const { rl } = make(LIMIT, { clock, cooldownMs: 20 });
       const key = queueKey(call());
-      let n = 0;
-      await rl.call(call(), async () => {
-        if (n++ === 0) throw throttling();
-      });
-      const seen = [rl.rates().get(key)];
-      for (let i = 0; i < 11; i++) {
-        await rl.call(call(), async () => undefined);
-        seen.push(rl.rates().get(key));
-      }
-      assert.deepEqual(seen, [550, 600, 650, 700, 750, 800, 850, 900, 950, 1000, 1000, 1000]);
+      const throttleOnce = () => {
+        let n = 0;
+        return rl.call(call(), async () => {
+          if (n++ === 0) throw throttling();
+        });
+      };
+      await settle(clock, throttleOnce());
+      // Throttled at 1000/s; resumed 20 ms later at 500/s. K = ∛(1000 × 0.5 / 0.4) s regains 1000.
+      const k1 = Math.cbrt((1000 * 0.5) / 0.4) * 1000;
+      const at = (ms: number) => {
+        clock.advance(ms - clock.now());
+        return rl.rates().get(key)!;
+      };
+      assert.ok(Math.abs(at(20) - 500) < 1e-9);
+      assert.ok(Math.abs(at(20 + k1 / 2) - (1000 - 0.4 * (k1 / 2000) ** 3)) < 1e-6, 'halfway: 937.5/s');
+      // A second throttle at 937.5/s: the curve now flattens at 937.5, not at the configured 1000.
+      const w = at(20 + k1 / 2);
+      const t2 = clock.now();
+      await settle(clock, throttleOnce());
+      assert.equal(clock.now(), t2 + 20, 'the retry waited out the cooldown on the injected clock');
+      const k2 = Math.cbrt((w * 0.5) / 0.4) * 1000;
+      assert.ok(Math.abs(at(t2 + 20) - w / 2) < 1e-6);
+      assert.ok(Math.abs(at(t2 + 20 + k2) - w) < 1e-6, 'regains the throttled rate after K');
+      assert.ok(at(t2 + 20 + k2 + 1000) < w + 0.5, 'one second later it has probed only 0.4/s above it');
+      assert.equal(at(t2 + 20 + k2 + 10_000), 1000, 'and in the end returns to the configured rate');
     });
 
     it('at a reduced rate, spaces call starts by 1 / rate', async () => {
-      const { rl } = make({ rate: 200, burst: 5 }, { cooldownMs: 5 });
+      const clock = new ManualClock(0);
+      const { rl } = make({ rate: 200, burst: 5 }, { clock, cooldownMs: 5 });
       let n = 0;
-      await rl.call(call(), async () => {
+      await settle(clock, rl.call(call(), async () => {
         if (n++ === 0) throw throttling();
-      });
-      // 100/s after the throttle, recovering by 10/s per success: gaps of 10, ~9.1, ~8.3 … ms.
+      }));
+      // 100/s after the throttle, recovering slowly (K = ∛(200 × 0.5 / 0.4) ≈ 6.3 s): gaps of about 10 ms.
       const starts: number[] = [];
-      await Promise.all(Array.from({ length: 5 }, () => rl.call(call(), async () => void starts.push(performance.now()))));
+      await settle(clock, Promise.all(Array.from({ length: 5 }, () => rl.call(call(), async () => void starts.push(clock.now())))));
       for (let i = 1; i < starts.length; i++) {
         const gap = starts[i]! - starts[i - 1]!;
-        assert.ok(gap >= 1000 / 200 - 1.5, `gap ${gap.toFixed(2)} ms at a rate below 200/s`);
+        assert.ok(gap >= 1000 / 110, `gap ${gap.toFixed(2)} ms on the injected clock, at a rate near 100/s`);
       }
-      assert.ok(starts[4]! - starts[0]! >= 4 * (1000 / 150) - 2, `5 calls took ${(starts[4]! - starts[0]!).toFixed(2)} ms`);
     });
 
     it('counts throttles that arrive during one cooldown once', async () => {
@@ -227,8 +261,7 @@ describe('RateLimiter', () => {
       gate.resolve();
       assert.deepEqual(await Promise.all(calls), ['ok', 'ok', 'ok']);
       assert.equal(events.filter((e) => e.outcome === 'throttled').length, 3);
-      assert.equal(rates[0], 500, 'halved once, not three times');
-      assert.equal(rl.rates().get(key), 500 + 3 * 50);
+      assert.ok(rates.every((r) => r > 499.999 && r < 525), `halved once, not three times: ${rates.join(', ')}`);
     });
 
     const giveUp: { reason: string; maxThrottleRetries: number; attempts: number }[] = [
