@@ -106,6 +106,11 @@ export async function runChaos(seed: number, o: ChaosOptions = {}): Promise<Chao
   const { faults, kinds } = generateFaults(seed, world, desired);
   const quotaScale = rng.int(5, 25);
   const stepDelayMs = rng.int(10, 40);
+  // Connect's account-wide quota across all operations, in some runs (its own PRNG: old seeds keep their worlds).
+  const accountRng = new Rng(hash(`${seed}/account-quota`));
+  const accountQuota = accountRng.chance(0.3) ? { rate: accountRng.int(2, 4), burst: accountRng.int(4, 8) } : undefined;
+  const quotas = { scale: quotaScale, ...(accountQuota ? { connect: { rate: 2, burst: 5, account: accountQuota } } : {}) };
+  if (accountQuota) kinds.push('account-quota');
 
   const dir = await mkdtemp(join(tmpdir(), `chaos-${seed}-`));
   const desiredDir = join(dir, 'desired');
@@ -113,12 +118,12 @@ export async function runChaos(seed: number, o: ChaosOptions = {}): Promise<Chao
     await mkdir(dirname(join(desiredDir, name)), { recursive: true });
     await writeFile(join(desiredDir, name), text);
   }
-  await writeFile(join(dir, 'faults.json'), JSON.stringify({ seed, kinds, faults, quotaScale, stepDelayMs }, null, 2));
+  await writeFile(join(dir, 'faults.json'), JSON.stringify({ seed, kinds, faults, quotas, stepDelayMs }, null, 2));
   await writeFile(join(dir, 'seed.json'), JSON.stringify(world.seed, null, 2));
 
   let sb: Sandbox | undefined;
   try {
-    sb = await startSandbox({ seed: world.seed, faults, random: seededRandom(hash(`${seed}/sandbox`)), quotas: { scale: quotaScale }, stepDelayMs });
+    sb = await startSandbox({ seed: world.seed, faults, random: seededRandom(hash(`${seed}/sandbox`)), quotas, stepDelayMs });
     const timeoutMs = o.timeoutMs ?? 8000;
     const r = await runApply(o.bin ?? BIN, desiredDir, dir, sb, timeoutMs);
     await writeFile(join(dir, 'stdout.json'), r.stdout);

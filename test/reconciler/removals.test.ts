@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { AssociateWorkspaceCommand } from '@aws-sdk/client-connect';
 import type { Target } from '../../src/config/types.js';
 import type { CallGate } from '../../src/providers/types.js';
+import { seededRandom } from '../../src/sandbox/index.js';
 import { BILLING_DESK, INSTANCE, REGION, SUPERVISORS, agent, connect, scheduled, startWorld, states, workspace, type World } from './world.js';
 
 const removalsSent = (w: World, since = 0) => w.callsSince(since).filter((c) => /^Disassociate/.test(c.operation));
@@ -238,4 +239,42 @@ describe('Reconciler removals: bounded, current, after their replacement', funct
     assert.equal(states(reconciler).get(t.key)!.status, 'converged');
     assert.ok(w.live(t).includes(agent(3)));
   });
+});
+
+describe('Reconciler against a search at its worst: lagging, short pages, expiring tokens', function () {
+  this.timeout(20_000);
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  const cases = [
+    { reason: 'a search that lags writes by 150 ms', faults: { searchLagMs: 150 } },
+    { reason: 'pages of one item whose tokens expire twice', faults: { maxPageItems: 1, expireTokens: [{ operation: 'SearchWorkspaceAssociations', times: 2 }] } },
+    { reason: 'both, with bursts of 5xx', faults: { searchLagMs: 150, maxPageItems: 2, tokenTtlMs: 30, errorRate: 0.1, burstLength: 3 } },
+  ];
+  for (const tc of cases) {
+    it(`${tc.reason}: converges, and never removes a desired item or one it was not asked to remove`, async () => {
+      w = await startWorld({ faults: tc.faults, random: seededRandom(7) });
+      // Supervisors holds agent20 and the Supervisors profile; prune keeps only the profile and adds two agents.
+      const profile = w.sandbox.connectAssociations(REGION, INSTANCE, SUPERVISORS).find((a) => a.includes('/routing-profile/'))!;
+      const prune = connect(SUPERVISORS, [profile, agent(1), agent(2)], true);
+      const additive = connect(BILLING_DESK, [agent(3), agent(4)]);
+      const { reconciler } = w.run([prune, additive]);
+      await reconciler.whenSettled();
+      for (const st of reconciler.targetStates()) assert.equal(st.status, 'converged', st.target.key);
+      assert.deepEqual(w.live(prune), [profile, agent(1), agent(2)].sort());
+      assert.deepEqual(w.live(additive), [agent(3), agent(4)].sort());
+      // Resyncs while the search still shows the past: nothing desired is ever removed.
+      for (let i = 0; i < 3; i++) {
+        reconciler.resync();
+        await reconciler.whenSettled();
+      }
+      const removed = successfulRemovals(w).flatMap((c) => c.input.ResourceArns as string[]);
+      assert.deepEqual([...new Set(removed)], [agent(20)], 'only agent20, which prune was asked to remove');
+      assert.deepEqual(removalsSent(w).filter((c) => c.input.WorkspaceId === BILLING_DESK), [], 'nothing removed from the additive target');
+      assert.deepEqual(w.live(prune), [profile, agent(1), agent(2)].sort());
+    });
+  }
 });
