@@ -99,12 +99,12 @@ export async function startWorld(sandbox: SandboxOptions = {}): Promise<World> {
     },
     callsSince: (index, operation) => h.sandbox.calls.slice(index).filter((c) => operation === undefined || c.operation === operation),
     async close() {
-      for (const r of runs) {
-        r.abort.abort();
-        await r.reconciler.stop();
-        r.limiter.close();
-      }
+      for (const r of runs) r.abort.abort();
+      const stopped = runs.map((r) => r.reconciler.stop());
+      // The sandbox first: closing it ends calls it never answered, which stop() would wait for.
       await h.close();
+      await Promise.all(stopped);
+      for (const r of runs) r.limiter.close();
     },
   };
 }
