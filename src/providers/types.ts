@@ -4,7 +4,7 @@
  * their own beyond the SDK's transient-error retries (that is the work queue's job).
  */
 import type { ConnectTarget, Target, WorkSpaceTarget } from '../config/types.js';
-import type { Observed } from '../reconciler/types.js';
+import type { Observed } from '../model/observed.js';
 import type { AwsCallError } from './errors.js';
 
 export type Service = 'connect' | 'workspaces';

@@ -9,13 +9,33 @@
 import type { AssociationErrorCode, FaultBook } from './faults.js';
 import { SortedIndex } from './sorted.js';
 
-// The API's enum, declared once for the whole project (the sandbox and the reconciler speak the
-// same wire vocabulary).
-import { ASSOCIATION_STATES } from '../reconciler/types.js';
-import type { AssociationState } from '../reconciler/types.js';
+/**
+ * The API's AssociationState enum (aws-api.md §3.8), the sandbox's own copy: the emulator is
+ * written from the API's documentation, never from the reconciler's vocabulary, so an assumption
+ * of the reconciler cannot leak into what the sandbox answers.
+ */
+export type AssociationState =
+  | 'PENDING_INSTALL'
+  | 'PENDING_INSTALL_DEPLOYMENT'
+  | 'PENDING_UNINSTALL'
+  | 'PENDING_UNINSTALL_DEPLOYMENT'
+  | 'INSTALLING'
+  | 'UNINSTALLING'
+  | 'ERROR'
+  | 'COMPLETED'
+  | 'REMOVED';
 
-export { ASSOCIATION_STATES };
-export type { AssociationState };
+export const ASSOCIATION_STATES: readonly AssociationState[] = [
+  'PENDING_INSTALL',
+  'PENDING_INSTALL_DEPLOYMENT',
+  'PENDING_UNINSTALL',
+  'PENDING_UNINSTALL_DEPLOYMENT',
+  'INSTALLING',
+  'UNINSTALLING',
+  'ERROR',
+  'COMPLETED',
+  'REMOVED',
+];
 
 export const IN_FLIGHT: ReadonlySet<AssociationState> = new Set([
   'PENDING_INSTALL_DEPLOYMENT',

@@ -12,7 +12,7 @@ import {
   type ConnectClient,
 } from '@aws-sdk/client-connect';
 import type { ConnectTarget } from '../../config/types.js';
-import type { ObservedConnect } from '../../reconciler/types.js';
+import type { ObservedConnect } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { NotSent, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';

@@ -2,7 +2,7 @@
  * DescribeWorkspaceAssociations → ObservedApplication map. Pure: no I/O.
  */
 import type { WorkspaceResourceAssociation } from '@aws-sdk/client-workspaces';
-import { ASSOCIATION_STATES, type AssociationState, type ObservedApplication } from '../../reconciler/types.js';
+import { ASSOCIATION_STATES, type AssociationState, type ObservedApplication } from '../../model/observed.js';
 
 const KNOWN: ReadonlySet<string> = new Set(ASSOCIATION_STATES);
 

@@ -14,7 +14,7 @@ import {
   type WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import type { WorkSpaceTarget } from '../../config/types.js';
-import type { ObservedWorkSpace } from '../../reconciler/types.js';
+import type { ObservedWorkSpace } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, TerminalError, classifyAwsError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
