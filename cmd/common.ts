@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { RateLimit } from '../src/reconciler/ratelimit.js';
 import { DEFAULT_LIMITS } from '../src/reconciler/ratelimit.js';
-import { parseDuration, parseNonNegativeInt, parseOutput, parsePositiveDuration, parsePositiveNumber, parseRegion } from './options.js';
+import { collectOperationLimit, parseDuration, parseNonNegativeInt, parseOutput, parsePositiveDuration, parsePositiveNumber, parseRegion } from './options.js';
 import type { OutputFormat } from './options.js';
 
 export interface CommonOptions {
@@ -22,6 +22,7 @@ export interface AwsOptions extends CommonOptions, LogOptions {
   connectBurst: number;
   workspacesRate: number;
   workspacesBurst: number;
+  operationLimit?: Record<string, RateLimit>;
   callTimeout: number;
 }
 
@@ -44,12 +45,14 @@ export function addAwsOptions(cmd: Command): Command {
     .option('--connect-burst <n>', 'Connect burst, per operation', parsePositiveNumber, DEFAULT_LIMITS.connect.burst)
     .option('--workspaces-rate <rps>', 'WorkSpaces requests per second, per operation', parsePositiveNumber, DEFAULT_LIMITS.workspaces.rate)
     .option('--workspaces-burst <n>', 'WorkSpaces burst, per operation', parsePositiveNumber, DEFAULT_LIMITS.workspaces.burst)
+    .option('--operation-limit <op=rate[:burst]>', 'an operation with its own quota, repeatable (defaults: ListUsers=10:10, ListRoutingProfiles=10:10, SearchUsers=2:5)', collectOperationLimit)
     .addOption(durationOption('--call-timeout <duration>', 'deadline of each attempt of each AWS call (a hung endpoint is a retryable failure, never a hang)', '30s', parsePositiveDuration));
 }
 
-export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLimit: RateLimit; callTimeoutMs: number } {
+export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLimit: RateLimit; operationLimits?: Record<string, RateLimit>; callTimeoutMs: number } {
   return {
     callTimeoutMs: o.callTimeout,
+    operationLimits: o.operationLimit,
     connectLimit: { rate: o.connectRate, burst: o.connectBurst },
     workspacesLimit: { rate: o.workspacesRate, burst: o.workspacesBurst },
   };

@@ -57,3 +57,15 @@ export function parseOutput(value: string): OutputFormat {
   if (value !== 'text' && value !== 'json') throw new InvalidArgumentError(`expected text or json, got '${value}'`);
   return value;
 }
+
+/**
+ * `--operation-limit OPERATION=RATE[:BURST]`, repeatable: one operation's own quota (e.g. a
+ * raised ListUsers quota, `ListUsers=20:20`). Burst defaults to the rate (at least 1).
+ */
+export function collectOperationLimit(value: string, previous: Record<string, { rate: number; burst: number }> = {}): Record<string, { rate: number; burst: number }> {
+  const m = /^([A-Z][A-Za-z]+)=([^:]+)(?::(.+))?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`expected OPERATION=RATE[:BURST] such as ListUsers=10:10, got '${value}'`);
+  const rate = parsePositiveNumber(m[2]!);
+  const burst = m[3] === undefined ? Math.max(1, rate) : parsePositiveNumber(m[3]);
+  return { ...previous, [m[1]!]: { rate, burst } };
+}

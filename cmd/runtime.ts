@@ -16,6 +16,8 @@ export interface RuntimeOptions {
   callTimeoutMs?: number;
   connectLimit?: RateLimit;
   workspacesLimit?: RateLimit;
+  /** Operations with their own quota (--operation-limit), over DEFAULT_OPERATION_LIMITS. */
+  operationLimits?: Record<string, RateLimit>;
   signal?: AbortSignal;
   onCall?: (e: CallEvent) => void;
 }
@@ -33,6 +35,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
   const stats: CallStats = { total: 0, throttled: 0, failed: 0 };
   const limiter = new RateLimiter({
     limits: { connect: o.connectLimit ?? DEFAULT_LIMITS.connect, workspaces: o.workspacesLimit ?? DEFAULT_LIMITS.workspaces },
+    operationLimits: o.operationLimits,
     signal: o.signal,
     onCall: (e) => {
       if (e.outcome !== 'aborted') stats.total++;

@@ -46,6 +46,16 @@ export const DEFAULT_LIMITS: Readonly<Record<Service, RateLimit>> = {
 };
 
 /**
+ * Operations with their own published quota (aws-api.md §6: Service Quotas defaults), used for
+ * name resolution; every other operation has its service's limit.
+ */
+export const DEFAULT_OPERATION_LIMITS: Readonly<Record<string, RateLimit>> = {
+  ListUsers: { rate: 10, burst: 10 },
+  ListRoutingProfiles: { rate: 10, burst: 10 },
+  SearchUsers: { rate: 2, burst: 5 },
+};
+
+/**
  * `busy`: AWS answered that the resource is busy (a deployment in flight, a conflicting change):
  * retried like `retryable`, but AWS is answering, so it never counts as an outage.
  */
@@ -66,6 +76,8 @@ export interface CallEvent extends CallInfo {
 export interface RateLimiterOptions {
   /** Per-service limits. Default DEFAULT_LIMITS. */
   limits?: Partial<Record<Service, RateLimit>>;
+  /** Per-operation limits by operation name, over DEFAULT_OPERATION_LIMITS. */
+  operationLimits?: Record<string, RateLimit>;
   /** Label for the credentials' account in queue keys. Default 'default' (one credential set per process). */
   account?: string;
   /** Default systemClock. */
@@ -172,13 +184,15 @@ class OperationQueue {
 export class RateLimiter implements CallGate {
   private readonly queues = new Map<string, OperationQueue>();
   private readonly limits: Record<Service, RateLimit>;
+  private readonly operationLimits: Record<string, RateLimit>;
   private readonly clock: Clock;
   private readonly account: string;
   private readonly maxThrottleRetries: number;
 
   constructor(private readonly options: RateLimiterOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    for (const [service, l] of Object.entries(this.limits)) {
+    this.operationLimits = { ...DEFAULT_OPERATION_LIMITS, ...options.operationLimits };
+    for (const [service, l] of [...Object.entries(this.limits), ...Object.entries(this.operationLimits)]) {
       for (const field of ['rate', 'burst'] as const) {
         if (!Number.isFinite(l[field]) || l[field] <= 0) {
           throw new TypeError(`Expected \`${service}.${field}\` to be a finite number > 0, got ${l[field]}`);
@@ -261,7 +275,7 @@ export class RateLimiter implements CallGate {
     const key = `${info.service}/${info.region}/${this.account}/${info.operation}`;
     let q = this.queues.get(key);
     if (!q) {
-      q = new OperationQueue(this.limits[info.service], {
+      q = new OperationQueue(this.operationLimits[info.operation] ?? this.limits[info.service], {
         clock: this.clock,
         cooldownMs: this.options.cooldownMs ?? 1000,
         maxCooldownMs: this.options.maxCooldownMs ?? 20_000,

@@ -140,6 +140,21 @@ describe('RateLimiter', () => {
     });
   });
 
+  describe('per-operation limits', () => {
+    it('an operation with its own quota gets its own limit; the defaults give ListUsers 10/s and SearchUsers 2/s', async () => {
+      const { rl } = make({ rate: 1000, burst: 4 }, { operationLimits: { Special: { rate: 7, burst: 3 } } });
+      for (const op of ['Special', 'ListUsers', 'SearchUsers', 'Other']) await rl.call(call(op), async () => undefined);
+      assert.deepEqual(
+        ['Special', 'ListUsers', 'SearchUsers', 'Other'].map((op) => rl.rates().get(queueKey(call(op)))),
+        [7, 10, 2, 1000],
+      );
+    });
+
+    it('rejects an operation limit that is not a positive number, naming it', () => {
+      assert.throws(() => new RateLimiter({ operationLimits: { ListUsers: { rate: 0, burst: 1 } } }), /ListUsers\.rate/);
+    });
+  });
+
   describe('throttling', () => {
     const LIMIT: RateLimit = { rate: 1000, burst: 5 };
 
