@@ -7,6 +7,8 @@ import { assertNoStackTrace, EXAMPLES, FAST, isMutating, parseJson, runCli, star
 describe('cli: interrupting apply', () => {
   const t = perTest({ sandbox: {} });
 
+  // Observation stays fast; each mutating operation waits a second between calls.
+  const ONE_MUTATION_A_SECOND = ['AssociateWorkspace', 'DisassociateWorkspace', 'AssociateWorkspaceApplication', 'DisassociateWorkspaceApplication', 'DeployWorkspaceApplications'].flatMap((op) => ['--operation-limit', `${op}=1:1`]);
   const cases = [
     { reason: 'text report', output: 'text' },
     { reason: 'JSON report', output: 'json' },
@@ -14,9 +16,10 @@ describe('cli: interrupting apply', () => {
   for (const tc of cases) {
     it(`SIGINT after the first change: exit 1, ${tc.reason} says interrupted; apply again converges to exactly the desired state`, async () => {
       const sandbox = t.sb;
-      // Every call takes 150 ms, so the signal lands with calls in flight and most of the work undone.
+      // Every call takes 150 ms, so the signal lands with calls in flight; the mutating operations
+      // start one call a second, so most of the work is undone however slow the machine.
       sandbox.setFaults({ latencyMs: 150 });
-      const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', tc.output], { env: t.env() });
+      const first = await startCli(['apply', ...EXAMPLES, ...FAST, ...ONE_MUTATION_A_SECOND, '--output', tc.output], { env: t.env() });
       await waitFor('the first mutating call', () => sandbox.calls.some(isMutating), { intervalMs: 2 });
       first.child.kill('SIGINT');
       const r = await first.done;
@@ -47,7 +50,7 @@ describe('cli: interrupting apply', () => {
   it('SIGINT with calls in flight: they finish and count as done, none is reported as a failure', async () => {
     const sandbox = t.sb;
     sandbox.setFaults({ latencyMs: 150 });
-    const first = await startCli(['apply', ...EXAMPLES, ...FAST, '--output', 'json'], { env: t.env() });
+    const first = await startCli(['apply', ...EXAMPLES, ...FAST, ...ONE_MUTATION_A_SECOND, '--output', 'json'], { env: t.env() });
     await waitFor('the first mutating call', () => sandbox.calls.some(isMutating), { intervalMs: 2 });
     first.child.kill('SIGINT');
     const r = await first.done;
