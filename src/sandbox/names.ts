@@ -7,6 +7,9 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const REGION = /^[a-z]{2}(-[a-z]+){1,2}-[0-9]$/;
 export const OWNER = /^\d{12}|AMAZON$/;
 
+/** Connect TagMap: ≤ 50 entries; TagKey 1..128 of this pattern (no `aws:` prefix), TagValue ≤ 256. */
+export const CONNECT_TAGS = { maxTags: 50, maxKey: 128, maxValue: 256, keyPattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u };
+
 export const OPERATING_SYSTEMS = [
   'AMAZON_LINUX_2', 'UBUNTU_18_04', 'UBUNTU_20_04', 'UBUNTU_22_04', 'UNKNOWN', 'WINDOWS_10', 'WINDOWS_11',
   'WINDOWS_7', 'WINDOWS_SERVER_2016', 'WINDOWS_SERVER_2019', 'WINDOWS_SERVER_2022', 'WINDOWS_SERVER_2025',

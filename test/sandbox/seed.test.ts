@@ -7,6 +7,8 @@ import { buildFleetSeed, demoSeedPath, fleetIds, SeedError, startSandbox } from 
 import { clients } from './helpers.js';
 
 const account = (regions: unknown) => ({ accounts: [{ id: '123456789012', regions }] });
+/** One Connect instance `i1` in us-east-1 with the given contents. */
+const instance = (contents: Record<string, unknown>) => account({ 'us-east-1': { connect: { instances: [{ id: 'i1', ...contents }] } } });
 
 describe('sandbox: seed validation', () => {
   const cases: { reason: string; seed: unknown; problem: RegExp }[] = [
@@ -23,6 +25,34 @@ describe('sandbox: seed validation', () => {
     { reason: 'a Connect association of an unknown user', seed: account({ 'us-east-1': { connect: { instances: [{ id: 'i1', workspaces: [{ id: 'w1', name: 'W', associations: ['u9'] }] }] } } }), problem: /associations\[0\]: u9 is not a user or routing profile of instance i1/ },
     { reason: 'a user without username', seed: account({ 'us-east-1': { connect: { instances: [{ id: 'i1', users: [{ id: 'u1' }] }] } } }), problem: /users\[0\]\.username: required/ },
     { reason: 'a bad visibility', seed: account({ 'us-east-1': { connect: { instances: [{ id: 'i1', workspaces: [{ id: 'w1', name: 'W', visibility: 'SOME' }] }] } } }), problem: /visibility: "SOME" is not one of/ },
+    { reason: 'a user routingProfileId that is not a routing profile of the instance', seed: instance({ routingProfiles: [{ id: 'rp1', name: 'Basic' }], users: [{ id: 'u1', username: 'a', routingProfileId: 'rp9' }] }),
+      problem: /users\[0\]\.routingProfileId: rp9 is not a routing profile of instance i1/ },
+    { reason: 'a user routingProfileId that is a user id', seed: instance({ users: [{ id: 'u1', username: 'a' }, { id: 'u2', username: 'b', routingProfileId: 'u1' }] }),
+      problem: /users\[1\]\.routingProfileId: u1 is not a routing profile/ },
+    { reason: 'a user hierarchyGroupId that does not exist', seed: instance({ users: [{ id: 'u1', username: 'a', hierarchyGroupId: 'g9' }] }),
+      problem: /users\[0\]\.hierarchyGroupId: g9 is not a hierarchy group of instance i1/ },
+    { reason: 'a hierarchy group whose parent does not exist', seed: instance({ hierarchyGroups: [{ id: 'g1', name: 'A', parentId: 'g9' }] }),
+      problem: /hierarchyGroups\[0\]\.parentId: g9 is not a hierarchy group/ },
+    { reason: 'a cyclic hierarchy', seed: instance({ hierarchyGroups: [{ id: 'g1', name: 'A', parentId: 'g2' }, { id: 'g2', name: 'B', parentId: 'g1' }] }),
+      problem: /hierarchyGroups\[0\]\.parentId: the parent chain loops: g1 → g2 → g1/ },
+    { reason: 'a hierarchy group that is its own parent', seed: instance({ hierarchyGroups: [{ id: 'g1', name: 'A', parentId: 'g1' }] }),
+      problem: /hierarchyGroups\[0\]\.parentId: the parent chain loops: g1 → g1/ },
+    { reason: 'a group below a cycle (the cycle is named from it)', seed: instance({ hierarchyGroups: [{ id: 'g0', name: 'Z', parentId: 'g1' }, { id: 'g1', name: 'A', parentId: 'g2' }, { id: 'g2', name: 'B', parentId: 'g1' }] }),
+      problem: /hierarchyGroups\[0\]\.parentId: the parent chain loops: g0 → g1 → g2 → g1/ },
+    { reason: 'a hierarchy deeper than five levels', seed: instance({ hierarchyGroups: ['g1', 'g2', 'g3', 'g4', 'g5', 'g6'].map((id, i) => ({ id, name: id, ...(i > 0 ? { parentId: `g${i}` } : {}) })) }),
+      problem: /hierarchyGroups\[5\]\.parentId: more than 5 levels/ },
+    { reason: 'a duplicate hierarchy group id', seed: instance({ hierarchyGroups: [{ id: 'g1', name: 'A' }, { id: 'g1', name: 'B' }] }), problem: /hierarchyGroups\[1\]\.id: duplicate hierarchy group g1/ },
+    { reason: 'a user with 51 tags', seed: instance({ users: [{ id: 'u1', username: 'a', tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }] }),
+      problem: /users\[0\]\.tags: at most 50 tags, got 51/ },
+    { reason: 'a user tag key with the reserved aws: prefix', seed: instance({ users: [{ id: 'u1', username: 'a', tags: { 'aws:team': 'x' } }] }), problem: /users\[0\]\.tags\.aws:team: tag keys starting with aws: are reserved/ },
+    { reason: 'a user tag key of 129 characters', seed: instance({ users: [{ id: 'u1', username: 'a', tags: { ['k'.repeat(129)]: 'x' } }] }), problem: /a tag key must be 1 to 128 characters/ },
+    { reason: 'a user tag key with a character outside the pattern', seed: instance({ users: [{ id: 'u1', username: 'a', tags: { 'team!': 'x' } }] }), problem: /tags\.team!: tag key "team!" does not match/ },
+    { reason: 'a user tag value of 257 characters', seed: instance({ users: [{ id: 'u1', username: 'a', tags: { team: 'v'.repeat(257) } }] }), problem: /tags\.team: must be at most 256 characters/ },
+    { reason: 'a user tag value that is not a string (YAML `level: 1`)', seed: instance({ users: [{ id: 'u1', username: 'a', tags: { level: 1 } }] }), problem: /tags\.level: expected a string, got 1/ },
+    { reason: 'user tags that are a list', seed: instance({ users: [{ id: 'u1', username: 'a', tags: ['team'] }] }), problem: /users\[0\]\.tags: expected a mapping of tag keys to values/ },
+    { reason: 'a duplicate username in one instance', seed: instance({ users: [{ id: 'u1', username: 'a' }, { id: 'u2', username: 'a' }] }), problem: /users\[1\]\.username: duplicate username a/ },
+    { reason: 'a username of 101 characters', seed: instance({ users: [{ id: 'u1', username: 'a'.repeat(101) }] }), problem: /users\[0\]\.username: must be at most 100 characters/ },
+    { reason: 'an unknown user field', seed: instance({ users: [{ id: 'u1', username: 'a', tag: { a: 'b' } }] }), problem: /users\[0\]\.tag: unknown field/ },
     { reason: 'a bad fault code', seed: { ...account({}), faults: { failedList: [{ resourceArn: 'a', code: 'nope' }] } }, problem: /faults\.failedList\[0\]\.code/ },
     { reason: 'a bad deploy outcome error code', seed: { ...account({}), faults: { deployOutcomes: [{ applicationId: 'wsa-abcdefgh01', errorCode: 'Oops' }] } }, problem: /deployOutcomes\[0\]\.errorCode/ },
   ];
