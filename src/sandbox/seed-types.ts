@@ -93,6 +93,8 @@ export interface SeedWorkSpace {
   operatingSystem?: string;
   /** Default STANDARD. */
   computeType?: string;
+  /** ≤ 50; key 1..127 (no `aws:` prefix), value ≤ 255 (DescribeTags). Default none. */
+  tags?: Record<string, string>;
   applications?: SeedAppAssociation[];
 }
 

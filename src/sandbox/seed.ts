@@ -103,7 +103,7 @@ function buildWorkSpaces(c: Checker, p: string, v: unknown, region: WorkSpacesRe
   });
   c.list(`${p}.workspaces`, o.workspaces).forEach((w, i) => {
     const wp = `${p}.workspaces[${i}]`;
-    const wo = c.object(wp, w, ['id', 'directoryId', 'userName', 'bundleId', 'state', 'operatingSystem', 'computeType', 'applications'], ['id']);
+    const wo = c.object(wp, w, ['id', 'directoryId', 'userName', 'bundleId', 'state', 'operatingSystem', 'computeType', 'tags', 'applications'], ['id']);
     const id = c.string(`${wp}.id`, wo?.id, { pattern: N.WORKSPACE_ID });
     if (wo === undefined || id === undefined) return;
     if (region.workspaces.has(id)) return c.fail(`${wp}.id`, `duplicate WorkSpace ${id}`);
@@ -119,6 +119,7 @@ function buildWorkSpaces(c: Checker, p: string, v: unknown, region: WorkSpacesRe
       runningMode: 'AUTO_STOP',
       computerName: `WSAMZN-${id.slice(3, 11).toUpperCase()}`,
       ipAddress: `10.0.${(n >> 8) & 255}.${n & 255}`,
+      tags: c.tags(`${wp}.tags`, wo.tags, N.WORKSPACES_TAGS),
       apps: new Map(),
     });
     c.list(`${wp}.applications`, wo.applications).forEach((a, j) => {

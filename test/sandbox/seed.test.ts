@@ -7,6 +7,8 @@ import { buildFleetSeed, demoSeedPath, fleetIds, SeedError, startSandbox } from 
 import { clients } from './helpers.js';
 
 const account = (regions: unknown) => ({ accounts: [{ id: '123456789012', regions }] });
+/** One WorkSpace ws-abcdefgh01 in us-east-1 with the given fields. */
+const workSpace = (fields: Record<string, unknown>) => account({ 'us-east-1': { workspaces: { workspaces: [{ id: 'ws-abcdefgh01', ...fields }] } } });
 /** One Connect instance `i1` in us-east-1 with the given contents. */
 const instance = (contents: Record<string, unknown>) => account({ 'us-east-1': { connect: { instances: [{ id: 'i1', ...contents }] } } });
 
@@ -53,6 +55,11 @@ describe('sandbox: seed validation', () => {
     { reason: 'a duplicate username in one instance', seed: instance({ users: [{ id: 'u1', username: 'a' }, { id: 'u2', username: 'a' }] }), problem: /users\[1\]\.username: duplicate username a/ },
     { reason: 'a username of 101 characters', seed: instance({ users: [{ id: 'u1', username: 'a'.repeat(101) }] }), problem: /users\[0\]\.username: must be at most 100 characters/ },
     { reason: 'an unknown user field', seed: instance({ users: [{ id: 'u1', username: 'a', tag: { a: 'b' } }] }), problem: /users\[0\]\.tag: unknown field/ },
+    { reason: 'a WorkSpace with 51 tags', seed: workSpace({ tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }), problem: /workspaces\[0\]\.tags: at most 50 tags, got 51/ },
+    { reason: 'a WorkSpace tag key of 128 characters (WorkSpaces allows 127)', seed: workSpace({ tags: { ['k'.repeat(128)]: 'v' } }), problem: /a tag key must be 1 to 127 characters/ },
+    { reason: 'a WorkSpace tag value of 256 characters (WorkSpaces allows 255)', seed: workSpace({ tags: { dept: 'v'.repeat(256) } }), problem: /tags\.dept: must be at most 255 characters/ },
+    { reason: 'a WorkSpace tag key with the reserved aws: prefix', seed: workSpace({ tags: { 'AWS:x': 'v' } }), problem: /tag keys starting with aws: are reserved/ },
+    { reason: 'a directory id with a prefix before d-', seed: workSpace({ directoryId: 'xd-0123456789' }), problem: /directoryId: "xd-0123456789" does not match/ },
     { reason: 'a bad fault code', seed: { ...account({}), faults: { failedList: [{ resourceArn: 'a', code: 'nope' }] } }, problem: /faults\.failedList\[0\]\.code/ },
     { reason: 'a bad deploy outcome error code', seed: { ...account({}), faults: { deployOutcomes: [{ applicationId: 'wsa-abcdefgh01', errorCode: 'Oops' }] } }, problem: /deployOutcomes\[0\]\.errorCode/ },
   ];
