@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListUsersCommand } from '@aws-sdk/client-connect';
+import { ListUsersCommand, SearchUsersCommand, type SearchUsersCommandInput } from '@aws-sdk/client-connect';
+import { DescribeTagsCommand } from '@aws-sdk/client-workspaces';
 import { buildFleetSeed, demoSeedPath, fleetIds, SeedError, startSandbox } from '../../src/sandbox/index.js';
 import { clients } from './helpers.js';
 
@@ -103,6 +104,27 @@ describe('sandbox: seed validation', () => {
       assert.equal(sb.connectAssociations('us-east-1', '4c1b2f0e-1111-2222-3333-444455556666', '9d2f6c1a-aaaa-bbbb-cccc-ddddeeeeffff').length, 3);
       assert.deepEqual(sb.workspaceAssociations('us-east-1', 'ws-cc00000002'), [{ applicationId: 'wsa-chrome0001', state: 'PENDING_INSTALL' }]);
       assert.equal(sb.faults.deployOutcomes[0].errorCode, 'DeploymentError.WorkspaceUnreachable');
+    } finally {
+      await sb.close();
+    }
+  });
+
+  it('the demo world carries user tags, routing profiles, a two-level hierarchy and WorkSpace tags for selectors', async () => {
+    const sb = await startSandbox({ quotas: false });
+    try {
+      const { connect, workspaces } = clients(sb);
+      const InstanceId = '4c1b2f0e-1111-2222-3333-444455556666';
+      const names = async (input: Omit<SearchUsersCommandInput, 'InstanceId'>) =>
+        ((await connect.send(new SearchUsersCommand({ InstanceId, MaxResults: 500, ...input }))).Users ?? []).map((u) => u.Username);
+      const agents = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `agent${String(from + i).padStart(2, '0')}`);
+      assert.deepEqual(await names({ SearchFilter: { TagFilter: { TagCondition: { TagKey: 'team', TagValue: 'support' } } } }), agents(1, 10));
+      const floor = { Value: '6c5d4e3f-0000-1111-2222-333344445501', HierarchyGroupMatchType: 'WITH_CHILD_GROUPS' as const };
+      assert.deepEqual(await names({ SearchCriteria: { HierarchyGroupCondition: floor } }), [...agents(1, 10), ...agents(16, 18)]);
+      assert.deepEqual(await names({ SearchCriteria: { HierarchyGroupCondition: { ...floor, Value: '6c5d4e3f-0000-1111-2222-333344445502' } } }), agents(1, 5));
+      const basic = { StringCondition: { FieldName: 'RoutingProfileId', Value: '7a6b5c4d-0000-1111-2222-333344445501', ComparisonType: 'EXACT' as const } };
+      assert.deepEqual(await names({ SearchCriteria: basic }), ['agent19', 'agent20']);
+      const tags = await workspaces.send(new DescribeTagsCommand({ ResourceId: 'ws-eng0000001' }));
+      assert.deepEqual(tags.TagList, [{ Key: 'dept', Value: 'eng' }, { Key: 'owner', Value: 'platform' }]);
     } finally {
       await sb.close();
     }
