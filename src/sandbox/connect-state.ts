@@ -76,6 +76,8 @@ export class ConnectInstance {
   /** Bumped on every association change; invalidates cached counts. */
   version = 0;
   readonly countCache = new Map<string, number>();
+  /** SearchUsers match counts per query. Users do not change after seeding, so entries never go stale. */
+  readonly userCounts = new Map<string, number>();
 
   constructor(
     readonly id: string,

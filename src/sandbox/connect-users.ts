@@ -28,18 +28,14 @@ function canonical(v: unknown): string {
   );
 }
 
-/** Match counts per instance and query. Users do not change after seeding, so entries never go stale. */
-const counts = new WeakMap<ConnectInstance, Map<string, number>>();
-
 function total(inst: ConnectInstance, scope: string, match: UserPredicate): number {
-  let cache = counts.get(inst);
-  if (cache === undefined) counts.set(inst, (cache = new Map()));
-  let n = cache.get(scope);
+  let n = inst.userCounts.get(scope);
   if (n === undefined) {
     n = 0;
     for (const u of inst.users.values()) if (match(u)) n++;
-    if (cache.size >= 1000) cache.clear();
-    cache.set(scope, n);
+    // Bounded: a long benchmark of distinct queries must not grow it without end.
+    if (inst.userCounts.size >= 1000) inst.userCounts.clear();
+    inst.userCounts.set(scope, n);
   }
   return n;
 }

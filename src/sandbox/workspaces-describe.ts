@@ -1,14 +1,14 @@
 /** The WorkSpaces Describe* operations: paginated by opaque cursor tokens on sorted ids. */
 import type { CallContext } from './context.js';
 import { epochSeconds } from './context.js';
-import { APPLICATION_ID, BUNDLE_ID, COMPUTE_TYPES, DIRECTORY_ID, OPERATING_SYSTEMS, OWNER, WORKSPACE_ID, WORKSPACE_NAME } from './names.js';
 import { workspacesError } from './errors.js';
+import { APPLICATION_ID, BUNDLE_ID, COMPUTE_TYPES, DIRECTORY_ID, OPERATING_SYSTEMS, OWNER, WORKSPACE_ID, WORKSPACE_NAME } from './names.js';
 import { pageOf, SortedIndex } from './sorted.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { advance, type WorkSpace } from './workspaces-state.js';
 import {
   applicationAssociation, findApplication, findWorkSpace, invalid, optionalInt, optionalString, optionalStrings,
-  requiredString, serialization, workspaceAssociation,
+  requiredString, workspaceAssociation,
 } from './workspaces-wire.js';
 
 function cursor(body: Record<string, unknown>, scope: string): string | undefined {
