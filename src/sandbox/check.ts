@@ -53,6 +53,27 @@ export class Checker {
     return v === undefined || v === null ? [] : (this.array(path, v) ?? []);
   }
 
+  /**
+   * A tag map (key → value); absent gives {}. `{}` is allowed and means none (an API TagMap has at
+   * least one entry, so the sandbox then omits it). Keys starting with `aws:` are reserved by AWS.
+   */
+  tags(path: string, v: unknown, rule: { maxTags: number; maxKey: number; maxValue: number; keyPattern?: RegExp }): Record<string, string> {
+    if (v === undefined || v === null) return {};
+    if (typeof v !== 'object' || Array.isArray(v)) return this.fail(path, `expected a mapping of tag keys to values, got ${show(v)}`) ?? {};
+    const entries = Object.entries(v as Record<string, unknown>);
+    if (entries.length > rule.maxTags) this.fail(path, `at most ${rule.maxTags} tags, got ${entries.length}`);
+    const out: Record<string, string> = {};
+    for (const [k, value] of entries) {
+      const kp = `${path}.${k}`;
+      if (k.length < 1 || k.length > rule.maxKey) this.fail(kp, `a tag key must be 1 to ${rule.maxKey} characters`);
+      else if (k.toLowerCase().startsWith('aws:')) this.fail(kp, 'tag keys starting with aws: are reserved');
+      else if (rule.keyPattern !== undefined && !rule.keyPattern.test(k)) this.fail(kp, `tag key ${show(k)} does not match ${rule.keyPattern}`);
+      const s = this.string(kp, value, { max: rule.maxValue });
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+
   strings(path: string, v: unknown, rule: Parameters<Checker['string']>[2] = {}): string[] | undefined {
     const arr = this.array(path, v);
     if (arr === undefined) return undefined;

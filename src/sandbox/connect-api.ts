@@ -7,6 +7,7 @@ import type { ConnectInstance, ConnectResource, ConnectWorkspace } from './conne
 import { epochSeconds, type CallContext } from './context.js';
 import { connectError } from './errors.js';
 import { searchWorkspaceAssociations } from './connect-search.js';
+import { describeUser, searchUsers } from './connect-users.js';
 import { pageOf, type SortedIndex } from './sorted.js';
 import { decodeToken, encodeToken } from './tokens.js';
 
@@ -17,7 +18,9 @@ export type ConnectOperation =
   | 'ListWorkspaces'
   | 'DescribeWorkspace'
   | 'ListUsers'
-  | 'ListRoutingProfiles';
+  | 'ListRoutingProfiles'
+  | 'SearchUsers'
+  | 'DescribeUser';
 
 export interface ConnectRoute {
   operation: ConnectOperation;
@@ -35,6 +38,8 @@ export function routeConnect(method: string, segments: string[]): ConnectRoute |
   if (method === 'GET' && head === 'workspaces' && n === 3) return { operation: 'DescribeWorkspace', labels: [a, b] };
   if (method === 'GET' && head === 'users-summary' && n === 2) return { operation: 'ListUsers', labels: [a] };
   if (method === 'GET' && head === 'routing-profiles-summary' && n === 2) return { operation: 'ListRoutingProfiles', labels: [a] };
+  if (method === 'POST' && head === 'search-users' && n === 1) return { operation: 'SearchUsers', labels: [] };
+  if (method === 'GET' && head === 'users' && n === 3) return { operation: 'DescribeUser', labels: [a, b] };
   return undefined;
 }
 
@@ -73,6 +78,10 @@ export function handleConnect(route: ConnectRoute, ctx: CallContext, query: URLS
       const page = listPage(inst.routingProfilesIndex, query, 1000, `ListRoutingProfiles|${inst.id}`);
       return { RoutingProfileSummaryList: page.items.map((r) => summary(r, ctx, 'Name')), NextToken: page.token };
     }
+    case 'SearchUsers':
+      return searchUsers(ctx, body, (id) => instance(ctx, id));
+    case 'DescribeUser':
+      return describeUser(ctx, instance(ctx, route.labels[0]), route.labels[1]);
   }
 }
 

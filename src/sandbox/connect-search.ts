@@ -40,7 +40,7 @@ function compile(c: unknown, path: string): Predicate {
 function stringCondition(v: unknown, path: string): Predicate {
   if (typeof v !== 'object' || v === null) throw connectError('InvalidRequestException', `${path} must be an object.`);
   const { FieldName, Value, ComparisonType } = v as Record<string, unknown>;
-  if (typeof FieldName !== 'string' || !(FieldName in FIELDS)) throw bad(`${path}.FieldName ${JSON.stringify(FieldName)} is not valid; use one of ${Object.keys(FIELDS).join(', ')}.`);
+  if (typeof FieldName !== 'string' || !Object.hasOwn(FIELDS, FieldName)) throw bad(`${path}.FieldName ${JSON.stringify(FieldName)} is not valid; use one of ${Object.keys(FIELDS).join(', ')}.`);
   if (typeof Value !== 'string' || Value.length === 0) throw bad(`${path}.Value is required.`);
   const get = FIELDS[FieldName];
   switch (ComparisonType) {

@@ -18,6 +18,25 @@ export interface ConnectResource {
   lastModified: number;
 }
 
+/** A user: what SearchUsers filters on and DescribeUser shows. */
+export interface ConnectUser extends ConnectResource {
+  type: 'USER';
+  /** Key → value; empty when the user has none (AWS then omits `Tags`). */
+  tags: Record<string, string>;
+  /** A routing profile of the same instance, if the instance has any. */
+  routingProfileId?: string;
+  hierarchyGroupId?: string;
+}
+
+/** An agent hierarchy group; `path` is its ancestors' ids from the root, then its own. */
+export interface HierarchyGroup {
+  id: string;
+  name: string;
+  arn: string;
+  parentId?: string;
+  path: string[];
+}
+
 export interface ConnectWorkspace {
   id: string;
   arn: string;
@@ -64,11 +83,12 @@ export function associationKey(workspaceId: string, resourceArn: string): string
 }
 
 export class ConnectInstance {
-  readonly users = new Map<string, ConnectResource>();
+  readonly users = new Map<string, ConnectUser>();
   readonly routingProfiles = new Map<string, ConnectResource>();
+  readonly hierarchyGroups = new Map<string, HierarchyGroup>();
   readonly workspaces = new Map<string, ConnectWorkspace>();
   readonly arn: string;
-  usersIndex = new SortedIndex<ConnectResource>();
+  usersIndex = new SortedIndex<ConnectUser>();
   routingProfilesIndex = new SortedIndex<ConnectResource>();
   workspacesIndex = new SortedIndex<ConnectWorkspace>();
   /** Bumped on every association change; invalidates cached counts. */
@@ -76,6 +96,8 @@ export class ConnectInstance {
   readonly countCache = new Map<string, number>();
   /** Association changes within the search lag, oldest first (only recorded while a lag is set). */
   private changes: AssociationChange[] = [];
+  /** SearchUsers match counts per query. Users do not change after seeding, so entries never go stale. */
+  readonly userCounts = new Map<string, number>();
 
   constructor(
     readonly id: string,
@@ -96,6 +118,17 @@ export class ConnectInstance {
 
   workspaceArn(id: string): string {
     return `${this.arn}/workspace/${id}`;
+  }
+
+  hierarchyGroupArn(id: string): string {
+    return `${this.arn}/agent-group/${id}`;
+  }
+
+  /** Whether the user is in the group itself, or (withChildren) in it or any group below it. */
+  inHierarchyGroup(u: ConnectUser, groupId: string, withChildren: boolean): boolean {
+    if (u.hierarchyGroupId === undefined) return false;
+    if (!withChildren) return u.hierarchyGroupId === groupId;
+    return this.hierarchyGroups.get(u.hierarchyGroupId)?.path.includes(groupId) ?? false;
   }
 
   /** Rebuild the list indexes after seeding (one sort instead of many inserts). */

@@ -21,7 +21,7 @@ export { buildFleetSeed, fleetIds, type FleetOptions } from './fleet.js';
 export type { SandboxOptions } from './options.js';
 export type { QuotaOptions, RateLimit, ServiceQuota } from './quotas.js';
 export { seededRandom } from './random.js';
-export type { Seed } from './seed-types.js';
+export type { Seed, SeedHierarchyGroup, SeedInstance, SeedUser, SeedWorkSpace } from './seed-types.js';
 export { demoSeedPath } from './demo.js';
 export { parseYaml, readSeedFile } from './seed.js';
 export { assertFaults } from './fault-check.js';

@@ -23,7 +23,10 @@ export interface ServiceQuota extends RateLimit {
 }
 
 export interface QuotaOptions {
-  /** Default {rate: 2, burst: 5} (the documented Connect default). */
+  /**
+   * Default {rate: 2, burst: 5} (the documented Connect default) with ListUsers,
+   * ListRoutingProfiles and DescribeUser at 10/s and SearchUsers at 2/s. Given, it replaces all of them.
+   */
   connect?: ServiceQuota;
   /** Default {rate: 5, burst: 10} (AWS publishes none; a conservative choice). */
   workspaces?: ServiceQuota;
@@ -31,8 +34,21 @@ export interface QuotaOptions {
   scale?: number;
 }
 
+/**
+ * The sandbox's own defaults (aws-api.md §6), set apart from the client's: per operation, with
+ * the Service Quotas defaults for name resolution (bursts are not published: a guess).
+ */
 export const DEFAULT_QUOTAS: Required<Pick<QuotaOptions, 'connect' | 'workspaces'>> = {
-  connect: { rate: 2, burst: 5 },
+  connect: {
+    rate: 2,
+    burst: 5,
+    operations: {
+      ListUsers: { rate: 10, burst: 10 },
+      ListRoutingProfiles: { rate: 10, burst: 10 },
+      DescribeUser: { rate: 10, burst: 10 },
+      SearchUsers: { rate: 2, burst: 5 },
+    },
+  },
   workspaces: { rate: 5, burst: 10 },
 };
 
@@ -57,6 +73,7 @@ export class QuotaBook {
     const o = this.options;
     const svc = o[service] ?? DEFAULT_QUOTAS[service];
     const scope = `${accountId}|${region}|${service}`;
+    // A service's quota given in the options replaces its defaults, per-operation ones included.
     const buckets = [this.refill(`${scope}|${operation}`, svc.operations?.[operation] ?? svc)];
     // '*' is not an operation name, so the account bucket never collides with one.
     if (svc.account !== undefined) buckets.push(this.refill(`${scope}|*`, svc.account));

@@ -26,9 +26,30 @@ export interface SeedInstance {
   id: string;
   /** Default: the id. */
   alias?: string;
-  users?: { id: string; username: string }[];
+  users?: SeedUser[];
   routingProfiles?: { id: string; name: string }[];
+  /** Agent hierarchy groups; a parent must be a group of this instance, at most five levels. Default none. */
+  hierarchyGroups?: SeedHierarchyGroup[];
   workspaces?: SeedConnectWorkspace[];
+}
+
+export interface SeedUser {
+  id: string;
+  /** 1..100 characters, unique in the instance. */
+  username: string;
+  /** ≤ 50; key 1..128 (no `aws:` prefix), value ≤ 256. Default none. */
+  tags?: Record<string, string>;
+  /** A routing profile id of this instance. Default: the instance's first routing profile, if any. */
+  routingProfileId?: string;
+  /** A hierarchy group id of this instance. Default none. */
+  hierarchyGroupId?: string;
+}
+
+export interface SeedHierarchyGroup {
+  id: string;
+  name: string;
+  /** Default none (a top-level group). */
+  parentId?: string;
 }
 
 export interface SeedConnectWorkspace {
@@ -72,6 +93,8 @@ export interface SeedWorkSpace {
   operatingSystem?: string;
   /** Default STANDARD. */
   computeType?: string;
+  /** ≤ 50; key 1..127 (no `aws:` prefix), value ≤ 255 (DescribeTags). Default none. */
+  tags?: Record<string, string>;
   applications?: SeedAppAssociation[];
 }
 

@@ -5,12 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { Checker } from './check.js';
-import { ConnectInstance, type ConnectResource, type ConnectWorkspace } from './connect-state.js';
 import { SeedError } from './errors.js';
 import { checkFaults } from './fault-check.js';
 import type { FaultOptions } from './faults.js';
 import { ASSOCIATION_ERROR_CODES, type AssociationErrorCode } from './faults.js';
 import * as N from './names.js';
+import { buildInstance } from './seed-connect.js';
 import type { Seed } from './seed-types.js';
 import { ASSOCIATION_STATES, IN_FLIGHT, WorkSpacesRegion, type AssociationState } from './workspaces-state.js';
 import { World, type RegionState } from './world.js';
@@ -79,64 +79,6 @@ function buildRegion(c: Checker, p: string, v: unknown, region: string, accountI
   return state;
 }
 
-function buildInstance(c: Checker, p: string, v: unknown, region: string, accountId: string, now: number): ConnectInstance | undefined {
-  const o = c.object(p, v, ['id', 'alias', 'users', 'routingProfiles', 'workspaces'], ['id']);
-  const id = c.string(`${p}.id`, o?.id, { min: 1, max: 100, pattern: /^[^/]+$/ });
-  if (o === undefined || id === undefined) return undefined;
-  const inst = new ConnectInstance(id, c.optString(`${p}.alias`, o.alias, { min: 1 }) ?? id, region, accountId);
-  const resources = (key: 'users' | 'routingProfiles', nameKey: 'username' | 'name') => {
-    c.list(`${p}.${key}`, o[key]).forEach((u, i) => {
-      const up = `${p}.${key}[${i}]`;
-      const uo = c.object(up, u, ['id', nameKey], ['id', nameKey]);
-      const rid = c.string(`${up}.id`, uo?.id, { min: 1, max: 256, pattern: /^[^/]+$/ });
-      const name = c.string(`${up}.${nameKey}`, uo?.[nameKey], { min: 1, max: 127 });
-      if (rid === undefined || name === undefined) return;
-      const map = key === 'users' ? inst.users : inst.routingProfiles;
-      if (inst.users.has(rid) || inst.routingProfiles.has(rid)) return c.fail(`${up}.id`, `duplicate resource id ${rid}`);
-      const type = key === 'users' ? 'USER' : 'ROUTING_PROFILE';
-      const arn = key === 'users' ? inst.userArn(rid) : inst.routingProfileArn(rid);
-      map.set(rid, { type, id: rid, arn, name, lastModified: now });
-    });
-  };
-  resources('users', 'username');
-  resources('routingProfiles', 'name');
-  c.list(`${p}.workspaces`, o.workspaces).forEach((w, i) => {
-    const wp = `${p}.workspaces[${i}]`;
-    const wo = c.object(wp, w, ['id', 'name', 'visibility', 'description', 'title', 'associations'], ['id', 'name']);
-    const wid = c.string(`${wp}.id`, wo?.id, { min: 1, max: 256, pattern: /^[^/]+$/ });
-    const name = c.string(`${wp}.name`, wo?.name, { min: 1, max: 127, pattern: /\S/ });
-    if (wo === undefined || wid === undefined || name === undefined) return;
-    if (inst.workspaces.has(wid)) return c.fail(`${wp}.id`, `duplicate workspace ${wid}`);
-    const ws: ConnectWorkspace = {
-      id: wid,
-      arn: inst.workspaceArn(wid),
-      name,
-      visibility: (c.optString(`${wp}.visibility`, wo.visibility, { oneOf: ['ALL', 'ASSIGNED', 'NONE'] }) ?? 'ASSIGNED') as ConnectWorkspace['visibility'],
-      description: c.optString(`${wp}.description`, wo.description, { max: 500 }),
-      title: c.optString(`${wp}.title`, wo.title, { max: 127 }),
-      lastModified: now,
-      associated: new Map(),
-    };
-    c.list(`${wp}.associations`, wo.associations).forEach((ref, j) => {
-      const ap = `${wp}.associations[${j}]`;
-      const s = c.string(ap, ref, { min: 1 });
-      if (s === undefined) return;
-      const r: ConnectResource | undefined = s.startsWith('arn:')
-        ? (() => {
-            const x = inst.resolveArn(s);
-            return typeof x === 'string' ? undefined : x;
-          })()
-        : (inst.users.get(s) ?? inst.routingProfiles.get(s));
-      if (r === undefined) return c.fail(ap, `${s} is not a user or routing profile of instance ${id}`);
-      if (ws.associated.has(r.arn)) return c.fail(ap, `duplicate association ${s}`);
-      ws.associated.set(r.arn, r);
-    });
-    inst.workspaces.set(wid, ws);
-  });
-  inst.reindex();
-  return inst;
-}
-
 function buildWorkSpaces(c: Checker, p: string, v: unknown, region: WorkSpacesRegion, now: number): void {
   const o = c.object(p, v, ['applications', 'workspaces']);
   if (o === undefined) return;
@@ -161,7 +103,7 @@ function buildWorkSpaces(c: Checker, p: string, v: unknown, region: WorkSpacesRe
   });
   c.list(`${p}.workspaces`, o.workspaces).forEach((w, i) => {
     const wp = `${p}.workspaces[${i}]`;
-    const wo = c.object(wp, w, ['id', 'directoryId', 'userName', 'bundleId', 'state', 'operatingSystem', 'computeType', 'applications'], ['id']);
+    const wo = c.object(wp, w, ['id', 'directoryId', 'userName', 'bundleId', 'state', 'operatingSystem', 'computeType', 'tags', 'applications'], ['id']);
     const id = c.string(`${wp}.id`, wo?.id, { pattern: N.WORKSPACE_ID });
     if (wo === undefined || id === undefined) return;
     if (region.workspaces.has(id)) return c.fail(`${wp}.id`, `duplicate WorkSpace ${id}`);
@@ -177,6 +119,7 @@ function buildWorkSpaces(c: Checker, p: string, v: unknown, region: WorkSpacesRe
       runningMode: 'AUTO_STOP',
       computerName: `WSAMZN-${id.slice(3, 11).toUpperCase()}`,
       ipAddress: `10.0.${(n >> 8) & 255}.${n & 255}`,
+      tags: c.tags(`${wp}.tags`, wo.tags, N.WORKSPACES_TAGS),
       apps: new Map(),
     });
     c.list(`${wp}.applications`, wo.applications).forEach((a, j) => {

@@ -35,6 +35,7 @@ const LABELS: Record<string, string[]> = {
   ListWorkspaces: ['InstanceId'],
   ListUsers: ['InstanceId'],
   ListRoutingProfiles: ['InstanceId'],
+  DescribeUser: ['InstanceId', 'UserId'],
 };
 
 function err(service: ServiceName, code: string, message: string): ApiError {

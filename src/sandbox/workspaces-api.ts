@@ -5,7 +5,7 @@
 import type { CallContext } from './context.js';
 import { workspacesError } from './errors.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
-import { describeApplicationAssociations, describeApplications, describeWorkspaceAssociations, describeWorkspaces } from './workspaces-describe.js';
+import { describeApplicationAssociations, describeApplications, describeTags, describeWorkspaceAssociations, describeWorkspaces } from './workspaces-describe.js';
 import { IN_FLIGHT, type AppAssociation, type WorkSpace } from './workspaces-state.js';
 import { findApplication, findWorkSpace, requiredString, serialization, workspaceAssociation } from './workspaces-wire.js';
 
@@ -17,6 +17,7 @@ export const WORKSPACES_OPERATIONS = [
   'DescribeApplicationAssociations',
   'DescribeApplications',
   'DescribeWorkspaces',
+  'DescribeTags',
 ] as const;
 
 export type WorkSpacesOperation = (typeof WORKSPACES_OPERATIONS)[number];
@@ -41,6 +42,8 @@ export function handleWorkSpaces(op: WorkSpacesOperation, ctx: CallContext, body
       return describeApplications(ctx, body);
     case 'DescribeWorkspaces':
       return describeWorkspaces(ctx, body);
+    case 'DescribeTags':
+      return describeTags(ctx, body);
   }
 }
 

@@ -1,13 +1,14 @@
 /** The WorkSpaces Describe* operations: paginated by opaque cursor tokens on sorted ids. */
 import type { CallContext } from './context.js';
 import { epochSeconds } from './context.js';
-import { APPLICATION_ID, BUNDLE_ID, COMPUTE_TYPES, DIRECTORY_ID, OPERATING_SYSTEMS, OWNER, WORKSPACE_ID } from './names.js';
+import { workspacesError } from './errors.js';
+import { APPLICATION_ID, BUNDLE_ID, COMPUTE_TYPES, DIRECTORY_ID, OPERATING_SYSTEMS, OWNER, WORKSPACE_ID, WORKSPACE_NAME } from './names.js';
 import { pageOf, SortedIndex } from './sorted.js';
 import { decodeToken, encodeToken } from './tokens.js';
 import { advance, type WorkSpace } from './workspaces-state.js';
 import {
   applicationAssociation, findApplication, findWorkSpace, invalid, optionalInt, optionalString, optionalStrings,
-  requiredString, serialization, workspaceAssociation,
+  requiredString, workspaceAssociation,
 } from './workspaces-wire.js';
 
 function cursor(body: Record<string, unknown>, scope: string): string | undefined {
@@ -79,19 +80,23 @@ export function describeApplications(ctx: CallContext, body: Record<string, unkn
   };
 }
 
-/** Filters: WorkspaceIds alone, or DirectoryId (optionally with UserName), or BundleId alone, or WorkspaceName alone. */
+/**
+ * "You can specify only one filter at a time": WorkspaceIds alone, or DirectoryId (optionally with
+ * UserName, which needs it), or BundleId alone, or WorkspaceName alone; any other combination is
+ * InvalidParameterValuesException. Limit 1..25 (default 25) applies to every filter.
+ */
 export function describeWorkspaces(ctx: CallContext, body: Record<string, unknown>): unknown {
   const ids = optionalStrings(body, 'WorkspaceIds', { min: 1, max: 25, pattern: WORKSPACE_ID });
   const directoryId = optionalString(body, 'DirectoryId', DIRECTORY_ID);
   const userName = optionalString(body, 'UserName');
   const bundleId = optionalString(body, 'BundleId', BUNDLE_ID);
-  const name = optionalString(body, 'WorkspaceName');
+  const name = optionalString(body, 'WorkspaceName', WORKSPACE_NAME);
   const limit = optionalInt(body, 'Limit', 1, 25) ?? 25;
-  const filters = [ids, directoryId, bundleId, name].filter((f) => f !== undefined).length;
-  if (filters > 1) throw invalid('You can specify only one filter at a time.');
+  if (directoryId !== undefined && (directoryId.length < 10 || directoryId.length > 65)) throw invalid('DirectoryId must be 10 to 65 characters.');
+  const given = Object.entries({ WorkspaceIds: ids, DirectoryId: directoryId, BundleId: bundleId, WorkspaceName: name }).filter(([, f]) => f !== undefined).map(([k]) => k);
+  if (given.length > 1) throw invalid(`You can specify only one filter at a time; got ${given.join(', ')}.`);
   if (userName !== undefined && directoryId === undefined) throw invalid('UserName requires DirectoryId.');
   if (userName !== undefined && (userName.length < 1 || userName.length > 63)) throw invalid('UserName must be 1 to 63 characters.');
-  if (body.WorkspaceIds !== undefined && !Array.isArray(body.WorkspaceIds)) throw serialization('WorkspaceIds must be a list.');
   const scope = `DescribeWorkspaces|${JSON.stringify([ids, directoryId, userName, bundleId, name])}`;
   const after = cursor(body, scope);
   const region = ctx.state.workspaces;
@@ -119,4 +124,17 @@ function workspace(w: WorkSpace): Record<string, unknown> {
     BundleId: w.bundleId, ComputerName: w.computerName,
     WorkspaceProperties: { RunningMode: w.runningMode, ComputeTypeName: w.computeType, OperatingSystemName: w.operatingSystem, Protocols: ['WSP'] },
   };
+}
+
+/**
+ * DescribeTags of a WorkSpace. AWS also tags directories, images, bundles, IP groups and connection
+ * aliases; the sandbox has tags only on WorkSpaces, so any other id is ResourceNotFoundException (a
+ * caller that passes a directory id where it meant a WorkSpace id is caught, not answered with []).
+ */
+export function describeTags(ctx: CallContext, body: Record<string, unknown>): unknown {
+  const id = requiredString(body, 'ResourceId');
+  if (id.length < 1) throw invalid('ResourceId must not be empty.');
+  const ws = ctx.state.workspaces.workspaces.get(id);
+  if (ws === undefined) throw workspacesError('ResourceNotFoundException', `The resource ${id} could not be found.`, { ResourceId: id });
+  return { TagList: Object.entries(ws.tags).map(([Key, Value]) => ({ Key, Value })) };
 }

@@ -81,6 +81,8 @@ export interface WorkSpace {
   runningMode: string;
   computerName: string;
   ipAddress: string;
+  /** Key → value, in seed order; empty when the WorkSpace has none. */
+  tags: Record<string, string>;
   /** Application id → association (REMOVED ones stay until replaced). */
   apps: Map<string, AppAssociation>;
 }

@@ -1,9 +1,9 @@
 /**
- * The retry-storm check: many calls of one operation through the RateLimiter, configured at the
+ * The retry-storm check: many calls of one operation (ListWorkspaces: the Connect default quota) through the RateLimiter, configured at the
  * sandbox's quota, with real SDK clients. Throttling must stay rare and every call must succeed.
  */
 import assert from 'node:assert/strict';
-import { ListUsersCommand } from '@aws-sdk/client-connect';
+import { ListWorkspacesCommand } from '@aws-sdk/client-connect';
 import type { CallInfo } from '../../src/providers/types.js';
 import { RateLimiter } from '../../src/reconciler/ratelimit.js';
 import type { CallEvent, RateLimit } from '../../src/reconciler/ratelimit.js';
@@ -33,13 +33,13 @@ describe('retry storm against the sandbox quotas (real SDK)', function () {
       const events: CallEvent[] = [];
       const limiter = (rl = new RateLimiter({ limits: { connect: tc.limit }, cooldownMs: 10, maxCooldownMs: 100, onCall: (e) => events.push(e) }));
       const client = h.clients.connect(REGION);
-      const info: CallInfo = { service: 'connect', region: REGION, operation: 'ListUsers' };
+      const info: CallInfo = { service: 'connect', region: REGION, operation: 'ListWorkspaces' };
       const starts: number[] = [];
       const results = await Promise.all(
         Array.from({ length: 300 }, () =>
           limiter.call(info, () => {
             starts.push(Date.now());
-            return client.send(new ListUsersCommand({ InstanceId: INSTANCE, MaxResults: 1 }));
+            return client.send(new ListWorkspacesCommand({ InstanceId: INSTANCE, MaxResults: 1 }));
           }),
         ),
       );
@@ -47,7 +47,7 @@ describe('retry storm against the sandbox quotas (real SDK)', function () {
       // The limiter did hold calls beyond the burst for a window (burst / rate seconds).
       const windowMs = (1000 * tc.limit.burst) / tc.limit.rate;
       assert.ok(starts[tc.limit.burst]! - starts[0]! >= windowMs - 2, `call ${tc.limit.burst + 1} started ${starts[tc.limit.burst]! - starts[0]!} ms after the first`);
-      const answered = h.callsOf('ListUsers');
+      const answered = h.callsOf('ListWorkspaces');
       const throttled = answered.filter((c) => c.throttled).length;
       assert.equal(answered.length - throttled, 300, 'every call succeeded once');
       assert.ok(throttled < 300 * 0.02, `${throttled} of ${answered.length} answers were throttles`);
@@ -71,10 +71,10 @@ describe('the limiter adapts when AWS allows less than it was told (real SDK)', 
     const events: CallEvent[] = [];
     const limiter = (rl = new RateLimiter({ limits: { connect: { rate: 200, burst: 20 } }, cooldownMs: 20, maxCooldownMs: 200, onCall: (e) => events.push(e) }));
     const client = h.clients.connect(REGION);
-    const info: CallInfo = { service: 'connect', region: REGION, operation: 'ListUsers' };
+    const info: CallInfo = { service: 'connect', region: REGION, operation: 'ListWorkspaces' };
     const calls = 200;
-    const failed = (await Promise.all(Array.from({ length: calls }, () => limiter.call(info, () => client.send(new ListUsersCommand({ InstanceId: INSTANCE, MaxResults: 1 }))).then(() => 0, () => 1)))).reduce((a: number, b) => a + b, 0);
-    const answered = h.callsOf('ListUsers');
+    const failed = (await Promise.all(Array.from({ length: calls }, () => limiter.call(info, () => client.send(new ListWorkspacesCommand({ InstanceId: INSTANCE, MaxResults: 1 }))).then(() => 0, () => 1)))).reduce((a: number, b) => a + b, 0);
+    const answered = h.callsOf('ListWorkspaces');
     const throttled = answered.filter((c) => c.throttled).length;
     assert.equal(failed, 0, 'no call was given up');
     assert.equal(answered.length - throttled, calls, 'every call succeeded once');

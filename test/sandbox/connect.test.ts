@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import {
   AssociateWorkspaceCommand, DescribeWorkspaceCommand, DisassociateWorkspaceCommand, ListRoutingProfilesCommand,
-  ListUsersCommand, ListWorkspacesCommand, paginateListUsers, SearchWorkspaceAssociationsCommand,
+  InvalidParameterException, ListUsersCommand, ListWorkspacesCommand, paginateListUsers, paginateListWorkspaces, SearchWorkspaceAssociationsCommand,
 } from '@aws-sdk/client-connect';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { BILLING_DESK, clients, INSTANCE, LONDON_INSTANCE, profileArn, REGION, SUPERVISORS, SUPPORT_FLOOR, userArn } from './helpers.js';
+import { BILLING_DESK, clients, INSTANCE, LONDON_INSTANCE, profileArn, REGION, rejection, SUPERVISORS, SUPPORT_FLOOR, userArn } from './helpers.js';
 
 describe('sandbox: Connect operations with the real ConnectClient', () => {
   let sb: Sandbox;
@@ -64,6 +64,24 @@ describe('sandbox: Connect operations with the real ConnectClient', () => {
     assert.equal(d.Workspace?.Name, 'Support floor');
     assert.equal(d.Workspace?.Visibility, 'ASSIGNED');
     assert.equal(d.Workspace?.LastModifiedRegion, REGION);
+  });
+
+  it('ListWorkspaces pages one by one in id order; its token is refused for another instance or operation', async () => {
+    const names: string[] = [];
+    let pages = 0;
+    for await (const page of paginateListWorkspaces({ client: connect, pageSize: 1 }, { InstanceId: INSTANCE })) {
+      pages++;
+      for (const w of page.WorkspaceSummaryList ?? []) names.push(w.Name ?? '');
+    }
+    assert.equal(pages, 3);
+    // Sorted by id: 3e8a… Billing desk, 5f4e… Supervisors, 9d2f… Support floor.
+    assert.deepEqual(names, ['Billing desk', 'Supervisors', 'Support floor']);
+    const first = await connect.send(new ListWorkspacesCommand({ InstanceId: INSTANCE, MaxResults: 1 }));
+    const london = clients(sb, { region: 'eu-west-2' }).connect;
+    const other = await rejection(london.send(new ListWorkspacesCommand({ InstanceId: LONDON_INSTANCE, NextToken: first.NextToken })));
+    assert.ok(other instanceof InvalidParameterException, other.name);
+    const users = await rejection(connect.send(new ListUsersCommand({ InstanceId: INSTANCE, NextToken: first.NextToken })));
+    assert.ok(users instanceof InvalidParameterException, users.name);
   });
 
   it('ListUsers pages with maxResults and lists all 20 agents with their ARNs', async () => {

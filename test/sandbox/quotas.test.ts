@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ListRoutingProfilesCommand, ListUsersCommand, ThrottlingException } from '@aws-sdk/client-connect';
+import { ListRoutingProfilesCommand, ListUsersCommand, ListWorkspacesCommand, ThrottlingException } from '@aws-sdk/client-connect';
 import { DescribeWorkspacesCommand } from '@aws-sdk/client-workspaces';
 import { startSandbox, type QuotaOptions, type Sandbox } from '../../src/sandbox/index.js';
 import { clients, FakeClock, INSTANCE, LONDON_INSTANCE, rejection } from './helpers.js';
@@ -13,7 +13,8 @@ describe('sandbox: per-operation token-bucket quotas', () => {
   };
   afterEach(() => sb.close());
 
-  const listUsers = (attempts = 1, instance = INSTANCE, region?: string) => clients(sb, { attempts, region }).connect.send(new ListUsersCommand({ InstanceId: instance }));
+  // ListWorkspaces has the Connect default quota (ListUsers has its own 10/s).
+  const listWorkspaces = (attempts = 1, instance = INSTANCE, region?: string) => clients(sb, { attempts, region }).connect.send(new ListWorkspacesCommand({ InstanceId: instance }));
   const burst = async (n: number, call: () => Promise<unknown>) => {
     const results: string[] = [];
     for (let i = 0; i < n; i++) results.push(await call().then(() => 'ok', (e: Error) => e.name));
@@ -23,30 +24,30 @@ describe('sandbox: per-operation token-bucket quotas', () => {
   const cases = [
     { reason: 'Connect default: burst 5, then ThrottlingException', quotas: undefined, n: 6, expect: ['ok', 'ok', 'ok', 'ok', 'ok', 'ThrottlingException'] },
     { reason: 'scale 2 doubles the burst', quotas: { scale: 2 }, n: 11, expect: [...Array(10).fill('ok'), 'ThrottlingException'] },
-    { reason: 'a per-operation override', quotas: { connect: { rate: 2, burst: 5, operations: { ListUsers: { rate: 10, burst: 2 } } } }, n: 3, expect: ['ok', 'ok', 'ThrottlingException'] },
+    { reason: 'a per-operation override', quotas: { connect: { rate: 2, burst: 5, operations: { ListWorkspaces: { rate: 10, burst: 2 } } } }, n: 3, expect: ['ok', 'ok', 'ThrottlingException'] },
     { reason: 'quotas off never throttle', quotas: false as const, n: 40, expect: Array(40).fill('ok') },
   ];
   for (const tc of cases) {
     it(tc.reason, async () => {
       await start(tc.quotas);
-      assert.deepEqual(await burst(tc.n, () => listUsers()), tc.expect);
+      assert.deepEqual(await burst(tc.n, () => listWorkspaces()), tc.expect);
     });
   }
 
   it('refills at 2 requests per second from the injected clock', async () => {
     await start();
-    await burst(5, () => listUsers());
+    await burst(5, () => listWorkspaces());
     clock.advance(499);
-    assert.equal((await rejection(listUsers())).name, 'ThrottlingException');
+    assert.equal((await rejection(listWorkspaces())).name, 'ThrottlingException');
     clock.advance(1);
-    await listUsers();
+    await listWorkspaces();
   });
 
   it('the SDK recognizes quota throttling: it retries (attempts 3) and ends with ThrottlingException', async () => {
     await start();
-    await burst(5, () => listUsers());
+    await burst(5, () => listWorkspaces());
     sb.resetCalls();
-    const e = await rejection(listUsers(3));
+    const e = await rejection(listWorkspaces(3));
     assert.ok(e instanceof ThrottlingException);
     assert.equal(e.$metadata.attempts, 3);
     assert.equal(e.$metadata.httpStatusCode, 429);
@@ -55,15 +56,15 @@ describe('sandbox: per-operation token-bucket quotas', () => {
 
   it('buckets are per operation and per region', async () => {
     await start();
-    await burst(5, () => listUsers());
+    await burst(5, () => listWorkspaces());
     await clients(sb).connect.send(new ListRoutingProfilesCommand({ InstanceId: INSTANCE }));
-    await listUsers(1, LONDON_INSTANCE, 'eu-west-2');
+    await listWorkspaces(1, LONDON_INSTANCE, 'eu-west-2');
   });
 
   it('the quota is checked before anything else: an invalid request past the quota is throttled, not 404', async () => {
     await start();
-    await burst(5, () => listUsers(1, 'no-such-instance').catch(() => undefined));
-    assert.equal((await rejection(listUsers(1, 'no-such-instance'))).name, 'ThrottlingException');
+    await burst(5, () => listWorkspaces(1, 'no-such-instance').catch(() => undefined));
+    assert.equal((await rejection(listWorkspaces(1, 'no-such-instance'))).name, 'ThrottlingException');
   });
 
   it('WorkSpaces default: burst 10, then 400 ThrottlingException', async () => {
@@ -76,9 +77,9 @@ describe('sandbox: per-operation token-bucket quotas', () => {
 
   it('setQuotas switches quotas off at runtime', async () => {
     await start();
-    await burst(5, () => listUsers());
+    await burst(5, () => listWorkspaces());
     sb.setQuotas(false);
-    await listUsers();
+    await listWorkspaces();
   });
 
   it('invalid quota options fail fast naming the option', async () => {
