@@ -16,6 +16,8 @@ export interface Value {
   path: string;
   at: SourceLocation;
   node: Resolved | null;
+  /** Written as an alias: `at` is the alias, and `node` is written elsewhere. */
+  alias?: true;
 }
 
 /** One `key: value` entry of a mapping. */
@@ -77,8 +79,8 @@ export class DocReader {
     if (raw === null || raw === undefined) return { path, at: fallback, node: null };
     const written = raw as { range?: [number, number, number] };
     const at = written.range ? this.loc(written.range[0]) : fallback;
-    const node = isAlias(raw) ? (this.aliases.get(raw) ?? null) : (raw as Resolved);
-    return { path, at, node };
+    if (isAlias(raw)) return { path, at, node: this.aliases.get(raw) ?? null, alias: true };
+    return { path, at, node: raw as Resolved };
   }
 
   error(v: { at: SourceLocation }, message: string): undefined {

@@ -1,4 +1,5 @@
 /** Spec fields both kinds share: region, prune, and lists of ids. */
+import { isScalar } from 'yaml';
 import type { ListedItem } from './model.js';
 import { REGION_PATTERN } from './options.js';
 import type { DocReader, Field, Value } from './reader.js';
@@ -68,14 +69,23 @@ export function checkAscii(r: DocReader, v: Value, value: string, what: string):
   return true;
 }
 
-/** The position of character `i` of a one-line scalar, or the scalar's start when that cannot be known (escapes, folded lines). */
-function charAt(v: Value, i: number): SourceLocation {
-  const n = v.node as { type?: string; source?: string } | null;
-  const src = n?.source;
-  const quoted = n?.type === 'QUOTE_SINGLE';
-  // Double quotes may hold escapes (\u200b), and folded scalars span lines: the item, then.
-  if (n?.type === 'QUOTE_DOUBLE' || (src !== undefined && src.includes('\n'))) return v.at;
-  return { ...v.at, col: v.at.col + i + (quoted ? 1 : 0) };
+/**
+ * The position of character `i` of a scalar written on one line, plain or single-quoted (where
+ * each `'` of the value is written `''`). Anything else (double quotes, which may hold escapes
+ * such as \u200b; block and multi-line scalars; an alias, whose value is written elsewhere):
+ * the scalar's own position, since the column cannot be known.
+ */
+export function charAt(v: Value, i: number): SourceLocation {
+  const n = v.node;
+  if (v.alias || !isScalar(n) || typeof n.value !== 'string' || !n.range) return v.at;
+  const value = n.value;
+  const written = n.range[1] - n.range[0];
+  if ((n.type === 'PLAIN' || n.type === undefined) && written === value.length) return { ...v.at, col: v.at.col + i };
+  if (n.type === 'QUOTE_SINGLE') {
+    const quotes = (s: string) => s.split("'").length - 1;
+    if (written === value.length + 2 + quotes(value)) return { ...v.at, col: v.at.col + 1 + i + quotes(value.slice(0, i)) };
+  }
+  return v.at;
 }
 
 export function readPrune(r: DocReader, field: Field | undefined): { prune: boolean; pruneAt: SourceLocation | undefined } {
