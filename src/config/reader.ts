@@ -24,6 +24,8 @@ export interface Value {
 export interface Field {
   name: string;
   keyAt: SourceLocation;
+  /** The key as a value (its text is `name`). */
+  key: Value;
   value: Value;
 }
 
@@ -107,7 +109,7 @@ export class DocReader {
       const value = this.value(pair.value, path, key.at);
       // `key:` with nothing after it has no text of its own to point at: point at the key.
       if (isScalar(value.node) && value.node.value === null && !value.node.source) value.at = key.at;
-      fields.push({ name, keyAt: key.at, value });
+      fields.push({ name, keyAt: key.at, key, value });
     }
     return fields;
   }
