@@ -2,14 +2,36 @@
 import { parseConnectArn } from './arn.js';
 import type { ConnectSpec } from './model.js';
 import type { DocReader, Field, FieldRules, Value } from './reader.js';
-import { checkAscii, checkLength, readAllowEmpty, readList, readPrune, readRegion, warnIfNothingToAssociate, type RegionInfo } from './spec-common.js';
+import { nameChecker, readName, readUserSelector, ROUTING_PROFILE_NAME_MAX, USER_SELECTOR_FIELDS } from './selectors.js';
+import {
+  checkAscii,
+  checkLength,
+  checkRequired,
+  readAllowEmpty,
+  readList,
+  readPrune,
+  readRegion,
+  warnIfNothingToAssociate,
+  type Charset,
+  type ListField,
+  type ReadList,
+  type RegionInfo,
+} from './spec-common.js';
 import type { SourceLocation } from './types.js';
 
-export const CONNECT_SPEC_FIELDS = ['region', 'instanceId', 'workspaceId', 'resourceArns', 'prune', 'allowEmpty'] as const;
+export const CONNECT_SPEC_FIELDS = [
+  'region', 'instanceId', 'workspaceId', 'workspaceName', 'resourceArns', 'users', 'routingProfiles', 'userSelector', 'prune', 'allowEmpty',
+] as const;
 
-/** Length limits of the Connect API (InstanceId 1..100, WorkspaceId 1..256). */
+/** Length limits of the Connect API (InstanceId 1..100, WorkspaceId 1..256, WorkspaceName 1..127, AgentUsername 1..100). */
 const INSTANCE_ID_MAX = 100;
 const WORKSPACE_ID_MAX = 256;
+const WORKSPACE_NAME_MAX = 127;
+const USERNAME_MAX = 100;
+
+/** Users and routing profiles are named by name, or by ARN in resourceArns: not an ARN as a name. */
+const arnAsName = (value: string) =>
+  value.startsWith('arn:') ? `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is an ARN, which belongs in spec.resourceArns; this list holds names` : undefined;
 
 function readId(r: DocReader, field: Field | undefined, max: number): string | undefined {
   if (!field) return undefined;
@@ -50,6 +72,28 @@ function arnChecker(r: DocReader, instanceId: string | undefined, region: Region
   };
 }
 
+/**
+ * The workspace, by exactly one of workspaceId / workspaceName. Both given: an error at the one
+ * written second, naming the other.
+ */
+function readWorkspace(r: DocReader, f: Map<string, Field>): ConnectSpec['workspace'] {
+  const idField = f.get('workspaceId');
+  const nameField = f.get('workspaceName');
+  const id = readId(r, idField, WORKSPACE_ID_MAX);
+  const name = readName(r, nameField, WORKSPACE_NAME_MAX);
+  if (idField && nameField) {
+    const [first, second] = [idField, nameField].sort((a, b) => a.keyAt.line - b.keyAt.line || a.keyAt.col - b.keyAt.col);
+    r.error(
+      { at: second.keyAt },
+      `spec: ${second.name} and ${first.name} (line ${first.keyAt.line}) are both given; name the workspace by exactly one of workspaceId and workspaceName`,
+    );
+    return undefined;
+  }
+  if (idField && id !== undefined) return { by: 'id', id, at: idField.value.at };
+  if (nameField && name !== undefined) return { by: 'name', name, at: nameField.value.at };
+  return undefined;
+}
+
 export function readConnectSpec(
   r: DocReader,
   spec: Value,
@@ -57,25 +101,44 @@ export function readConnectSpec(
   defaultRegion: string | undefined,
   hint: FieldRules['hint'],
 ): ConnectSpec | undefined {
-  const rules = { known: CONNECT_SPEC_FIELDS, required: ['instanceId', 'workspaceId', 'resourceArns'], hint };
-  const f = r.fields(spec, rules, specKeyAt);
+  const selectorHint = (n: string) =>
+    (USER_SELECTOR_FIELDS as readonly string[]).includes(n) ? " (it belongs under 'spec.userSelector')" : hint?.(n);
+  const f = r.fields(spec, { known: CONNECT_SPEC_FIELDS, required: [], hint: selectorHint }, specKeyAt);
   if (!f) return undefined;
+  checkRequired(r, f, specKeyAt, 'spec', [['instanceId'], ['workspaceId', 'workspaceName'], ['resourceArns', 'users', 'routingProfiles', 'userSelector']]);
   const region = readRegion(r, f.get('region'), defaultRegion);
   const { prune, pruneAt } = readPrune(r, f.get('prune'));
   const allowEmpty = readAllowEmpty(r, f.get('allowEmpty'));
   const instanceId = readId(r, f.get('instanceId'), INSTANCE_ID_MAX);
-  const workspaceId = readId(r, f.get('workspaceId'), WORKSPACE_ID_MAX);
-  const arnsField = f.get('resourceArns');
+  const workspace = readWorkspace(r, f);
+  const lists: ListField[] = [];
+  const list = (name: string, check: (value: string, item: Value) => boolean, charset: Charset): ReadList | undefined => {
+    const field = f.get(name);
+    if (!field) return undefined;
+    const read = readList(r, field, check, charset);
+    lists.push({ field, list: read });
+    return read;
+  };
   // An invalid instanceId would make every ARN "of another instance": check ARNs against it only
   // when it is valid, and only when it was given.
-  const list = arnsField && readList(r, arnsField, arnChecker(r, instanceId, region));
-  if (arnsField) warnIfNothingToAssociate(r, arnsField, list, prune, allowEmpty);
+  const arns = list('resourceArns', arnChecker(r, instanceId, region), 'ascii');
+  const users = list('users', nameChecker(r, 1, USERNAME_MAX, arnAsName), 'name');
+  const profiles = list('routingProfiles', nameChecker(r, 1, ROUTING_PROFILE_NAME_MAX, arnAsName), 'name');
+  const selectorField = f.get('userSelector');
+  const inSpec = (n: string) => ((CONNECT_SPEC_FIELDS as readonly string[]).includes(n) ? " (it belongs directly under 'spec')" : undefined);
+  const userSelector = selectorField && readUserSelector(r, selectorField, inSpec);
+  warnIfNothingToAssociate(r, lists, selectorField !== undefined, prune, allowEmpty);
   return {
     region: region.region,
     prune,
     allowEmpty,
     pruneAt,
-    target: instanceId !== undefined && workspaceId !== undefined && region.ok ? { instanceId, workspaceId } : undefined,
-    resourceArns: list?.items ?? [],
+    target: instanceId !== undefined && workspace?.by === 'id' && region.ok ? { instanceId, workspaceId: workspace.id } : undefined,
+    instanceId,
+    workspace,
+    resourceArns: arns?.items ?? [],
+    users: users?.items ?? [],
+    routingProfiles: profiles?.items ?? [],
+    userSelector,
   };
 }

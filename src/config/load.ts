@@ -7,6 +7,7 @@ import { BINARY, collectFiles, readTextFile, tooLarge } from './files.js';
 import type { ParsedDocument } from './model.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { parseFile } from './parse-file.js';
+import { buildIntents, isConcrete } from './intents.js';
 import { fileStart, ProblemList } from './problems.js';
 import { buildTargets, checkUniqueNames } from './targets.js';
 import type { LoadOptions, LoadResult } from './types.js';
@@ -40,11 +41,13 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
   }
   checkUniqueNames(documents, problems);
   const targets = buildTargets(documents, problems);
+  const intents = buildIntents(documents);
   const { errors, warnings } = problems.sorted(sources.map((s) => s.file));
   if (errors.length > 0) return { errors, warnings };
   // Skipped files are not part of the desired state (nor of the daemon's file-loss check).
   const files = sources.map((s) => s.file).filter((f) => !skipped.has(f));
-  return { state: { targets, documentCount, files }, errors, warnings };
+  const needsResolution = intents.some((i) => !isConcrete(i));
+  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings };
 }
 
 /**

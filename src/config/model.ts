@@ -1,14 +1,11 @@
 /** What one validated document contributes, before documents are merged into targets. */
-import type { DocumentRef, SourceLocation } from './types.js';
+import type { ConnectIntent, DocumentRef, Located, SourceLocation, UserSelectorSpec, WorkSpaceSelector } from './types.js';
 
 export const API_VERSION = 'workspace-reconciler/v1';
 export const KINDS = ['ConnectWorkspaceAssociations', 'WorkSpaceApplications'] as const;
 
 /** One list item as written. */
-export interface ListedItem {
-  value: string;
-  at: SourceLocation;
-}
+export type ListedItem = Located;
 
 export interface SpecCommon {
   /** Effective region: spec.region, else LoadOptions.defaultRegion. */
@@ -21,15 +18,28 @@ export interface SpecCommon {
 }
 
 export interface ConnectSpec extends SpecCommon {
-  /** Undefined when instanceId, workspaceId or region is invalid: the document names no target. */
+  /**
+   * Undefined when instanceId, workspaceId or region is invalid, or the workspace is named by
+   * workspaceName: the document names no concrete target.
+   */
   target: { instanceId: string; workspaceId: string } | undefined;
+  /** Undefined when missing or invalid. */
+  instanceId: string | undefined;
+  /** Undefined when missing, invalid, or given both ways. */
+  workspace: ConnectIntent['workspace'] | undefined;
   resourceArns: ListedItem[];
+  users: ListedItem[];
+  routingProfiles: ListedItem[];
+  userSelector: UserSelectorSpec | undefined;
 }
 
 export interface WorkSpacesSpec extends SpecCommon {
   /** Valid, distinct WorkSpace ids (empty when the region is invalid). */
   workspaceIds: ListedItem[];
+  /** Valid selectors, each once. */
+  selectors: WorkSpaceSelector[];
   applicationIds: ListedItem[];
+  applications: ListedItem[];
 }
 
 /**

@@ -16,12 +16,16 @@ export interface Value {
   path: string;
   at: SourceLocation;
   node: Resolved | null;
+  /** Written as an alias: `at` is the alias, and `node` is written elsewhere. */
+  alias?: true;
 }
 
 /** One `key: value` entry of a mapping. */
 export interface Field {
   name: string;
   keyAt: SourceLocation;
+  /** The key as a value (its text is `name`). */
+  key: Value;
   value: Value;
 }
 
@@ -77,8 +81,8 @@ export class DocReader {
     if (raw === null || raw === undefined) return { path, at: fallback, node: null };
     const written = raw as { range?: [number, number, number] };
     const at = written.range ? this.loc(written.range[0]) : fallback;
-    const node = isAlias(raw) ? (this.aliases.get(raw) ?? null) : (raw as Resolved);
-    return { path, at, node };
+    if (isAlias(raw)) return { path, at, node: this.aliases.get(raw) ?? null, alias: true };
+    return { path, at, node: raw as Resolved };
   }
 
   error(v: { at: SourceLocation }, message: string): undefined {
@@ -105,7 +109,7 @@ export class DocReader {
       const value = this.value(pair.value, path, key.at);
       // `key:` with nothing after it has no text of its own to point at: point at the key.
       if (isScalar(value.node) && value.node.value === null && !value.node.source) value.at = key.at;
-      fields.push({ name, keyAt: key.at, value });
+      fields.push({ name, keyAt: key.at, key, value });
     }
     return fields;
   }

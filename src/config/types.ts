@@ -1,6 +1,7 @@
 /**
  * The desired state, as the loader hands it to everything else: validated, normalized into
- * targets, every item carrying where in which file it was written.
+ * targets (what the files name by id) and intents (everything each document asks for, names
+ * and selectors included), every item carrying where in which file it was written.
  */
 
 export type Kind = 'ConnectWorkspaceAssociations' | 'WorkSpaceApplications';
@@ -61,9 +62,88 @@ export interface WorkSpaceTarget {
 
 export type Target = ConnectTarget | WorkSpaceTarget;
 
+/** A value as written, and where. */
+export interface Located<T = string> {
+  value: T;
+  at: SourceLocation;
+}
+
+/** A tag filter (`{team: support}`): WorkSpaces or users carrying all these tags. */
+export interface TagsSpec {
+  /** Where the mapping is written. */
+  at: SourceLocation;
+  /** In the order written; `at` is the key. */
+  tags: { key: string; value: string; at: SourceLocation }[];
+}
+
+/** `userSelector`: every user of the instance that matches all that is given. */
+export interface UserSelectorSpec {
+  at: SourceLocation;
+  /** Users carrying all these tags. */
+  tags?: TagsSpec;
+  /** Users whose routing profile is one of these (names). Empty: no such filter. */
+  routingProfiles: Located[];
+  /** Users in one of these hierarchy groups. Empty: no such filter. */
+  hierarchyGroupIds: Located[];
+  /** Also users of the child groups of hierarchyGroupIds. */
+  includeChildGroups: boolean;
+}
+
+/**
+ * Everything one ConnectWorkspaceAssociations document asks for, names and selectors included,
+ * before anything is resolved against AWS. Lists hold each item once, in the order written.
+ */
+export interface ConnectIntent {
+  type: 'connect';
+  document: DocumentRef;
+  region: string | undefined;
+  instanceId: string;
+  workspace: { by: 'id'; id: string; at: SourceLocation } | { by: 'name'; name: string; at: SourceLocation };
+  resourceArns: Located[];
+  /** Usernames (exact). */
+  users: Located[];
+  /** Routing-profile names (exact). */
+  routingProfiles: Located[];
+  userSelector?: UserSelectorSpec;
+  prune: boolean;
+  pruneAt?: SourceLocation;
+  allowEmpty: boolean;
+}
+
+/** One entry of `spec.workspaces`: what one DescribeWorkspaces filter (and DescribeTags) selects. */
+export type WorkSpaceSelector =
+  | { by: 'directory'; at: SourceLocation; directoryId: string; userNames?: Located[] }
+  | { by: 'bundle'; at: SourceLocation; bundleId: string }
+  | { by: 'tags'; at: SourceLocation; directoryId: string; tags: TagsSpec };
+
+/** Everything one WorkSpaceApplications document asks for, before resolution. */
+export interface WorkSpacesIntent {
+  type: 'workspaces';
+  document: DocumentRef;
+  region: string | undefined;
+  workspaceIds: Located[];
+  /** The WorkSpaces selected are the union of what each selects (and of workspaceIds). */
+  selectors: WorkSpaceSelector[];
+  applicationIds: Located[];
+  /** Application names (exact), resolved in the catalogue. */
+  applications: Located[];
+  prune: boolean;
+  pruneAt?: SourceLocation;
+  allowEmpty: boolean;
+}
+
+export type Intent = ConnectIntent | WorkSpacesIntent;
+
 export interface DesiredState {
-  /** Sorted by key. */
+  /**
+   * Sorted by key. Built only from what the files name concretely (workspaceId + resourceArns;
+   * workspaceIds × applicationIds): names and selectors are in `intents`, for resolution.
+   */
   targets: Target[];
+  /** One per document, in load order: everything each document asks for. */
+  intents: Intent[];
+  /** Some intent names something by name or selector (see isConcrete): `targets` is not all of it. */
+  needsResolution: boolean;
   /** Number of YAML documents read (0 means "empty desired state"; guarded by --allow-empty). */
   documentCount: number;
   /** Every file read, in the order read (sorted within a directory). */

@@ -165,6 +165,6 @@ describe('config: normalization into targets', () => {
 
   it('no files at all is an empty desired state, not an error', () => {
     const result = loadDesiredStateFromText([]);
-    assert.deepEqual(result, { state: { targets: [], documentCount: 0, files: [] }, errors: [], warnings: [] });
+    assert.deepEqual(result, { state: { targets: [], intents: [], needsResolution: false, documentCount: 0, files: [] }, errors: [], warnings: [] });
   });
 });
