@@ -30,12 +30,12 @@ export function checkTargets(state: DesiredState, allowEmpty: boolean): Target[]
       `the desired state has no documents (${count(state.files.length, 'file')} read); refusing to run without --allow-empty`,
     );
   }
-  const noRegion = state.targets.filter((t) => t.region === undefined);
+  const noRegion = state.intents.filter((t) => t.region === undefined).map((i) => ({ documents: [i.document] }));
   if (noRegion.length > 0) {
     const where = noRegion[0].documents[0];
     const at = where ? ` (first: ${where.kind} '${where.name}' at ${where.location.file}:${where.location.line}:${where.location.col})` : '';
     throw new CommandError(
-      `${count(noRegion.length, 'target')} without a region${at}: set spec.region, --region, or AWS_REGION`,
+      `${count(noRegion.length, 'document')} without a region${at}: set spec.region, --region, or AWS_REGION`,
     );
   }
   return state.targets;

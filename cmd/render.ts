@@ -6,17 +6,21 @@ import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
 import type { ObserveError } from '../src/reconciler/observer.js';
 import { hasChanges } from '../src/reconciler/plan.js';
 import type { AwsCallError } from '../src/providers/errors.js';
+import type { ResolveResult } from '../src/resolve/index.js';
 import { count } from './desired.js';
 
 export function describeTarget(t: Target): string {
   const names = [...new Set(t.documents.map((d) => d.name))].join(', ');
-  const what = t.type === 'connect' ? `Connect workspace ${t.workspaceId} (instance ${t.instanceId}, ${t.region})` : `WorkSpace ${t.workspaceId} (${t.region})`;
+  const what =
+    t.type === 'connect'
+      ? `Connect workspace ${t.workspaceId}${t.name !== undefined ? ` '${t.name}'` : ''} (instance ${t.instanceId}, ${t.region})`
+      : `WorkSpace ${t.workspaceId} (${t.region})`;
   return names ? `${what} ← ${names}${t.prune ? ' [prune]' : ''}` : what;
 }
 
 export type { ObserveError } from '../src/reconciler/observer.js';
 
-export function planText(plan: Plan, errors: ObserveError[], maxPrune: number): string {
+export function planText(plan: Plan, errors: ObserveError[], maxPrune: number, unresolved: Failure[] = []): string {
   const lines: string[] = [];
   let unchanged = 0;
   for (const tp of plan.targets) {
@@ -30,12 +34,16 @@ export function planText(plan: Plan, errors: ObserveError[], maxPrune: number): 
   for (const e of errors) {
     lines.push(describeTarget(e.target), `  ! cannot observe: ${e.error.code}: ${e.error.awsMessage}`, '');
   }
+  for (const f of unresolved) {
+    lines.push(`${f.target}`, `  ! cannot resolve (${f.item}): ${f.operation}: ${f.code}: ${f.message}`, '');
+  }
   const s = plan.summary;
   if (s.disassociate > maxPrune) {
     lines.push(`WARNING: this plan removes ${s.disassociate} associations, more than --max-prune ${maxPrune}; apply will refuse it.`, '');
   }
   lines.push(`Plan: ${summaryText(s)}${unchanged ? `; ${count(unchanged, 'target')} unchanged` : ''}.`);
   if (errors.length) lines.push(`${count(errors.length, 'target')} could not be observed.`, ...hints(errors.map((e) => e.error.code)));
+  if (unresolved.length) lines.push(`${count(unresolved.length, 'document')} could not be resolved: nothing is planned for them.`, ...hints(unresolved.map((f) => f.code)));
   return lines.join('\n') + '\n';
 }
 
@@ -77,16 +85,25 @@ export function refusedRemovals(tp: TargetPlan): string | undefined {
 
 function targetLines(tp: TargetPlan): string[] {
   const refused = refusedRemovals(tp);
-  return [...(refused ? [refused] : []), ...changeLines(tp)];
+  const unresolved = (tp.target.unresolved ?? []).map((u) => `! ${u.item}: ${u.code}: ${u.message} (${u.at.file}:${u.at.line}:${u.at.col})`);
+  const held = unresolved.length > 0 && removalsOf(tp).length > 0 ? [`! apply holds this target's ${removalsOf(tp).length} removals until every name resolves`] : [];
+  return [...unresolved, ...held, ...(refused ? [refused] : []), ...changeLines(tp)];
+}
+
+/** An item with the name it was written as, where it was resolved from one: `arn… (user jdoe)`. */
+export function labelled(t: Target, item: string): string {
+  const label = t.labels?.get(item);
+  return label === undefined ? item : `${item} (${label})`;
 }
 
 function changeLines(tp: TargetPlan): string[] {
+  const l = (item: string) => labelled(tp.target, item);
   if (tp.type === 'connect') {
-    return [...tp.associate.flat().map((a) => `+ ${a}`), ...tp.disassociate.flat().map((a) => `- ${a}`)];
+    return [...tp.associate.flat().map((a) => `+ ${l(a)}`), ...tp.disassociate.flat().map((a) => `- ${l(a)}`)];
   }
   return [
-    ...tp.associate.map((a) => `+ ${a}`),
-    ...tp.disassociate.map((a) => `- ${a}`),
+    ...tp.associate.map((a) => `+ ${l(a)}`),
+    ...tp.disassociate.map((a) => `- ${l(a)}`),
     ...tp.retry.map((r) => `↻ ${r.applicationId} (ERROR ${r.reasonCode}: redeploy with Force)`),
     ...(tp.deploy ? [`~ deploy${tp.deploy.force ? ' (Force)' : ''}`] : []),
     ...tp.wait.map((w) => `… ${w.applicationId} ${w.state}`),
@@ -94,7 +111,7 @@ function changeLines(tp: TargetPlan): string[] {
   ];
 }
 
-export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number): unknown {
+export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number, unresolved: Failure[] = []): unknown {
   return {
     summary: plan.summary,
     changes: plan.targets.some(hasChanges),
@@ -103,12 +120,13 @@ export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number): 
       ...targetJson(tp.target),
       associate: tp.type === 'connect' ? tp.associate.flat() : tp.associate,
       disassociate: tp.type === 'connect' ? tp.disassociate.flat() : tp.disassociate,
-      ...(refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : {}),
+      ...(refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : (tp.target.unresolved?.length ?? 0) > 0 && removalsOf(tp).length > 0 ? { held: { reason: 'names-unresolved' } } : {}),
       ...(tp.type === 'connect'
         ? { batches: { associate: tp.associate.length, disassociate: tp.disassociate.length } }
         : { deploy: tp.deploy, wait: tp.wait, retry: tp.retry, failed: tp.failed }),
     })),
     errors: errors.map((e) => ({ target: e.target.key, ...errorJson(e.error) })),
+    ...(unresolved.length > 0 ? { unresolved } : {}),
   };
 }
 
@@ -120,6 +138,9 @@ export function targetJson(t: Target): Record<string, unknown> {
     ...(t.type === 'connect' ? { instanceId: t.instanceId } : {}),
     workspaceId: t.workspaceId,
     prune: t.prune,
+    ...(t.type === 'connect' && t.name !== undefined ? { name: t.name } : {}),
+    ...(t.labels && t.labels.size > 0 ? { names: Object.fromEntries(t.labels) } : {}),
+    ...(t.unresolved && t.unresolved.length > 0 ? { unresolved: t.unresolved.map((u) => ({ item: u.item, code: u.code, message: u.message, file: u.at.file, line: u.at.line, col: u.at.col })) } : {}),
     documents: t.documents.map((d) => ({ kind: d.kind, name: d.name, file: d.location.file, line: d.location.line })),
   };
 }
@@ -143,15 +164,33 @@ export interface ApplyReport {
   calls: { total: number; throttled: number; failed: number };
 }
 
+/** Resolution failures and ownership conflicts as report failures (they have no target state). */
+export function resolutionFailures(res: ResolveResult | undefined): Failure[] {
+  if (!res) return [];
+  return [
+    ...res.failures.map((f) => ({
+      target: f.keys[0] ?? `${f.document.kind} '${f.document.name}'`,
+      item: `${f.at.file}:${f.at.line}:${f.at.col}`,
+      operation: f.error.operation,
+      code: f.error.code,
+      message: f.error.awsMessage,
+      terminal: f.error.kind === 'terminal',
+      requestId: f.error.requestId,
+    })),
+    ...res.conflicts.map((c) => ({ target: c.key, item: 'prune', operation: 'Resolve', code: 'OwnershipConflict', message: c.message, terminal: true })),
+  ];
+}
+
 export function buildReport(
   states: Iterable<TargetState>,
-  r: { interrupted: boolean; timedOut: boolean; durationMs: number; calls: ApplyReport['calls']; revision?: string },
+  r: { interrupted: boolean; timedOut: boolean; durationMs: number; calls: ApplyReport['calls']; revision?: string; resolution?: ResolveResult },
 ): ApplyReport {
   const summary = { associate: 0, disassociate: 0, deploy: 0, wait: 0, failed: 0, notStarted: 0, held: 0 };
   const targets: Record<string, unknown>[] = [];
-  const failures: Failure[] = [];
-  let allConverged = true;
-  let notObserved = 0;
+  const failures: Failure[] = resolutionFailures(r.resolution);
+  // Unresolved for a transient reason at the end: nothing was attempted for those documents.
+  let notObserved = r.resolution?.failures.filter((f) => f.error.kind !== 'terminal').length ?? 0;
+  let allConverged = failures.length === 0;
   for (const st of states) {
     // Never observed for a reason that might pass (a target AWS said does not exist, or refused
     // access to, failed terminally instead: it was attempted).
@@ -162,7 +201,8 @@ export function buildReport(
     if (st.status === 'waiting') summary.wait += st.inFlight;
     if (st.held) summary.held += st.held.count;
     // Calls an interruption kept from starting are not failures: they were never attempted.
-    const all = [...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
+    const unresolved: Failure[] = (st.target.unresolved ?? []).map((u) => ({ target: st.target.key, item: u.item, operation: 'Resolve', code: u.code, message: u.message, terminal: true }));
+    const all = [...unresolved, ...st.terminal.values(), ...(st.status === 'retrying' ? st.retrying : [])];
     const f = all.filter((x) => x.code !== 'Aborted');
     summary.notStarted += all.length - f.length;
     // Held removals are reported as one terminal failure of the target: nothing was removed.

@@ -1,5 +1,7 @@
 /** Wires the AWS side: one client per service and region, one rate limiter, the providers. */
 import { ClientFactory } from '../src/providers/clients.js';
+import { ConnectLookupAws } from '../src/providers/connect/lookup.js';
+import { WorkSpacesLookupAws } from '../src/providers/workspaces/lookup.js';
 import { ConnectProvider } from '../src/providers/connect/index.js';
 import { WorkSpacesProvider } from '../src/providers/workspaces/index.js';
 import { DEFAULT_LIMITS, RateLimiter } from '../src/reconciler/ratelimit.js';
@@ -26,6 +28,8 @@ export interface Runtime {
   clients: ClientFactory;
   limiter: RateLimiter;
   providers: { connect: ConnectProvider; workspaces: WorkSpacesProvider };
+  /** Name and selector look-ups, through the same limiter. */
+  lookups: { connect: ConnectLookupAws; workspaces: WorkSpacesLookupAws };
   stats: CallStats;
   close(): void;
 }
@@ -48,10 +52,12 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     connect: new ConnectProvider({ clients, gate: limiter }),
     workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
   };
+  const lookups = { connect: new ConnectLookupAws({ clients, gate: limiter }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter }) };
   return {
     clients,
     limiter,
     providers,
+    lookups,
     stats,
     close: () => {
       limiter.close();

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { resolveDesired } from '../../src/resolve/index.js';
 import { writeJson } from '../output.js';
 import { Command } from 'commander';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
@@ -75,6 +76,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       result = await runOnce({
         reconciler,
         targets,
+        resolve: () => resolveDesired(state, { ...rt.lookups, signal: stopWork }),
         maxPrune: o.maxPrune,
         timeoutMs: o.timeout,
         signal: interrupt.signal,
@@ -84,7 +86,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
             const pending = errors.length ? ` (${count(errors.length, 'target')} could not be observed yet: tried again during the run)` : '';
             process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
           }
-          log.info({ targets: targets.length, revision, ...guard.summary }, 'apply started');
+          log.info({ targets: guard.targets.length, revision, ...guard.summary }, 'apply started');
           progress.start(() => progressLine(reconciler, rt.stats));
         },
       });
@@ -95,6 +97,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     progress.stop();
     if (result.abandoned) log.warn({}, 'calls still in flight after the shutdown grace: their outcome is unknown; the next apply observes it');
     const report = buildReport(reconciler.targetStates(), {
+      resolution: result.resolution,
       interrupted: result.interrupted,
       timedOut: result.timedOut,
       durationMs: Date.now() - started,

@@ -9,7 +9,8 @@ import { addAwsOptions, addCommonOptions, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, loadOrFail } from '../desired.js';
 import { EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
-import { planJson, planText } from '../render.js';
+import { planJson, planText, resolutionFailures } from '../render.js';
+import { resolveDesired } from '../../src/resolve/index.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime } from '../runtime.js';
 
@@ -35,15 +36,20 @@ export function planCommand(): Command {
       onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
     });
     try {
+      const resolution = await resolveDesired(state, rt.lookups);
+      const resolved = state.needsResolution ? resolution.targets : targets;
       const observer = observerFor(rt);
-      observer.setTargets(targets);
-      const { observed, errors } = await observer.observeAll(targets, 0);
-      const ok = targets.filter((t) => observed.has(t.key));
+      observer.setTargets(resolved);
+      const { observed, errors } = await observer.observeAll(resolved, 0);
+      const ok = resolved.filter((t) => observed.has(t.key));
       const p = plan(ok, observed);
-      if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune));
-      else process.stdout.write(planText(p, errors, o.maxPrune));
+      const unresolved = resolutionFailures(resolution);
+      if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune, unresolved));
+      else process.stdout.write(planText(p, errors, o.maxPrune, unresolved));
       const changes = p.summary.associate + p.summary.disassociate + p.summary.deploy > 0;
-      process.exitCode = errors.length > 0 ? EXIT_ERROR : changes && o.detailedExitcode ? EXIT_CHANGES_OR_NOT_CONVERGED : EXIT_OK;
+      // A name that resolves to nothing is an error in the desired state, like one that cannot be observed.
+      const unresolvedItems = ok.some((t) => (t.unresolved?.length ?? 0) > 0);
+      process.exitCode = errors.length > 0 || unresolved.length > 0 || unresolvedItems ? EXIT_ERROR : changes && o.detailedExitcode ? EXIT_CHANGES_OR_NOT_CONVERGED : EXIT_OK;
     } finally {
       rt.close();
     }

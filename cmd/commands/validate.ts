@@ -1,6 +1,6 @@
 import { writeJson } from '../output.js';
 import { Command } from 'commander';
-import { formatProblem, loadDesiredState } from '../../src/config/index.js';
+import { formatProblem, isConcrete, loadDesiredState } from '../../src/config/index.js';
 import { resolveDefaultRegion } from '../../src/providers/clients.js';
 import { addCommonOptions } from '../common.js';
 import type { CommonOptions } from '../common.js';
@@ -32,6 +32,8 @@ export function validateCommand(): Command {
                 connect: r.state.targets.filter((t) => t.type === 'connect').length,
                 workspaces: r.state.targets.filter((t) => t.type === 'workspaces').length,
               },
+              // Documents whose names or selectors are resolved against AWS by plan, apply and run.
+              toResolve: r.state.intents.filter((i) => !isConcrete(i)).length,
             }
           : {}),
       };
@@ -41,9 +43,11 @@ export function validateCommand(): Command {
       if (valid && r.state) {
         const s = r.state;
         const c = s.targets.filter((t) => t.type === 'connect').length;
+        const named = s.intents.filter((i) => !isConcrete(i)).length;
         process.stdout.write(
           `valid: ${count(s.documentCount, 'document')} in ${count(s.files.length, 'file')}: ` +
-            `${count(c, 'Connect workspace')}, ${count(s.targets.length - c, 'WorkSpace')}` +
+            `${count(c, 'Connect workspace')}, ${count(s.targets.length - c, 'WorkSpace')} by id` +
+            `${named ? `; ${count(named, 'document')} with names or selectors, resolved against AWS by plan and apply` : ''}` +
             `${r.warnings.length ? ` (${count(r.warnings.length, 'warning')})` : ''}\n`,
         );
       } else if (empty) {

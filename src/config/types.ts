@@ -43,6 +43,22 @@ export interface ConnectTarget {
   /** A document of the target says `allowEmpty: true`: prune may empty it. */
   allowEmpty?: boolean;
   documents: DocumentRef[];
+  /** The workspace's name, when a document named it so. */
+  name?: string;
+  /** Desired items resolved from names, item → what was written (`user jdoe`). */
+  labels?: Map<string, string>;
+  /** Names resolution could not turn into items: terminal failures that hold the target's removals. */
+  unresolved?: UnresolvedItem[];
+}
+
+/** A name or selector item that matched no resource, or several. */
+export interface UnresolvedItem {
+  /** As reported: `user jdoe`, `application Google Chrome`. */
+  item: string;
+  at: SourceLocation;
+  code: 'NameNotFound' | 'NameAmbiguous';
+  /** With a "did you mean" where a near name exists. */
+  message: string;
 }
 
 /** One Amazon WorkSpace: region + WorkSpace id. */
@@ -58,6 +74,10 @@ export interface WorkSpaceTarget {
   /** A document of the target says `allowEmpty: true`: prune may empty it. */
   allowEmpty?: boolean;
   documents: DocumentRef[];
+  /** Application ids resolved from names, id → name. */
+  labels?: Map<string, string>;
+  /** Names resolution could not turn into items: terminal failures that hold the target's removals. */
+  unresolved?: UnresolvedItem[];
 }
 
 export type Target = ConnectTarget | WorkSpaceTarget;

@@ -35,6 +35,7 @@ import type { CallEvent } from '../reconciler/ratelimit.js';
 import type { BackoffOptions } from '../reconciler/workqueue.js';
 import type { Readiness } from './http.js';
 import type { Metrics } from './metrics.js';
+import type { ResolveResult } from '../resolve/index.js';
 import { watchPaths } from './watch.js';
 import type { Watcher } from './watch.js';
 
@@ -61,6 +62,8 @@ export interface DaemonOptions {
   watch?: boolean;
   /** Shared with the rate limiter: aborted on shutdown so queued calls are dropped. */
   signal: AbortSignal;
+  /** Names and selectors → targets (resolveDesired over the runtime's look-ups). Without it, a desired state that needs resolution is refused. */
+  resolve?: (state: DesiredState) => Promise<ResolveResult>;
   /**
    * Called once, with the first desired state that passes validation, before the daemon observes
    * or changes anything in AWS: the run command takes the overlap lock on its targets here. When
@@ -74,7 +77,9 @@ export type ReloadResult = 'applied' | 'unchanged' | 'invalid' | 'refused';
 
 export class Daemon {
   readonly reconciler: Reconciler;
-  private current?: { state: DesiredState; revision?: string };
+  /** The desired state in force and its targets (resolved from its names and selectors). */
+  private current?: { state: DesiredState; targets: Target[]; revision?: string };
+  private resolveTimer?: Timer;
   private pendingLoss?: string;
   private lastWarnings?: string;
   private reloading?: Promise<ReloadResult>;
@@ -176,7 +181,7 @@ export class Daemon {
     if (!this.current) return { ready: false, reason: 'no valid desired state loaded yet' };
     if (!this.firstPassDone) return { ready: false, reason: 'first reconcile not finished' };
     if (this.unreachable.size > 0) return { ready: false, reason: `AWS is not answering (timeouts, network errors or 5xx): ${[...this.unreachable].sort().join(', ')}` };
-    return { ready: true, reason: `enforcing ${this.current.state.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
+    return { ready: true, reason: `enforcing ${this.current.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
   }
 
   get revision(): string | undefined {
@@ -212,6 +217,7 @@ export class Daemon {
     this.stopped = true;
     this.watcher?.close();
     this.resyncTimer?.cancel();
+    this.resolveTimer?.cancel();
     this.confirmTimer?.cancel();
     let timer: Timer | undefined;
     const drained = await Promise.race([
@@ -236,8 +242,8 @@ export class Daemon {
     }
     const state = r.state;
     if (state.documentCount === 0 && !this.o.allowEmpty) return this.keep('refused', reason, 'the desired state has no documents (use --allow-empty to accept that)');
-    const noRegion = state.targets.find((t) => t.region === undefined);
-    if (noRegion) return this.keep('refused', reason, `target ${noRegion.key} has no region: set spec.region or --region`);
+    const noRegion = state.intents.find((t) => t.region === undefined);
+    if (noRegion) return this.keep('refused', reason, `${noRegion.document.kind} '${noRegion.document.name}' has no region: set spec.region or --region`);
     if (!this.admitted) {
       try {
         await this.o.beforeFirstUse?.(state);
@@ -262,10 +268,12 @@ export class Daemon {
     }
     this.pendingLoss = undefined;
 
-    const previous = new Map((this.current?.state.targets ?? []).map((t) => [t.key, t]));
+    const previous = new Map((this.current?.targets ?? []).map((t) => [t.key, t]));
+    if (state.needsResolution && !this.o.resolve) return this.keep('refused', reason, 'the desired state names things by name or selector and this daemon has no resolver');
+    const targets = await this.resolveTargets(state, previous);
     // Register every target before the guard observes, so its scans serve the first pass too.
-    this.reconciler.observer.setTargets([...previous.values(), ...state.targets.filter((t) => !previous.has(t.key))]);
-    const touched = state.targets.filter((t) => !sameDesired(previous.get(t.key), t));
+    this.reconciler.observer.setTargets([...previous.values(), ...targets.filter((t) => !previous.has(t.key))]);
+    const touched = targets.filter((t) => !sameDesired(previous.get(t.key), t));
     const removals = await this.countRemovals(touched);
     if (typeof removals === 'string') {
       // Never prune past the guard unchecked: try the whole reload again shortly.
@@ -277,17 +285,42 @@ export class Daemon {
     if (removals > maxPrune) return this.keep('refused', reason, `the new desired state removes ${removals} associations, more than --max-prune ${maxPrune}`);
 
     const revision = (await readGitRevision(this.o.paths[0]).catch(() => undefined))?.commit;
-    const changes = this.reconciler.setTargets(state.targets);
-    this.current = { state, revision };
+    const changes = this.reconciler.setTargets(targets);
+    this.current = { state, targets, revision };
     // An endpoint no target uses any more is never called again: it must not hold readiness down.
-    const inUse = new Set(state.targets.map((t) => `${t.type} ${t.region}`));
+    const inUse = new Set(targets.map((t) => `${t.type} ${t.region}`));
     for (const where of this.unreachable) if (!inUse.has(where)) this.unreachable.delete(where);
     const result: ReloadResult = changes.added + changes.changed + changes.removed > 0 || !previous.size ? 'applied' : 'unchanged';
-    this.o.metrics.onReload(result, { revision: revision ?? 'unknown', files: state.files.length, documents: state.documentCount, targets: state.targets.length });
+    this.o.metrics.onReload(result, { revision: revision ?? 'unknown', files: state.files.length, documents: state.documentCount, targets: targets.length });
     if (result === 'applied') {
-      this.log.info({ reason, revision, files: state.files.length, targets: state.targets.length, ...changes, removals }, 'desired state applied');
+      this.log.info({ reason, revision, files: state.files.length, targets: targets.length, ...changes, removals }, 'desired state applied');
     }
     return result;
+  }
+
+  /**
+   * The targets of a desired state: resolved every reload (names and selectors follow AWS).
+   * A target a transient look-up left unresolved is not enforced this time (nothing planned or
+   * pruned on it) and resolution is tried again shortly; a name that does not exist is
+   * reported on its target (its removals are held) or, for a workspace name, on its document.
+   */
+  private async resolveTargets(state: DesiredState, previous: Map<string, Target>): Promise<Target[]> {
+    if (!state.needsResolution || !this.o.resolve) return state.targets;
+    const res = await this.o.resolve(state);
+    for (const f of res.failures) {
+      const fields = { document: `${f.document.kind}/${f.document.name}`, at: `${f.at.file}:${f.at.line}:${f.at.col}`, operation: f.error.operation, code: f.error.code };
+      if (f.error.kind === 'terminal') this.log.error({ ...fields, message: f.error.awsMessage }, 'cannot resolve a name of the desired state');
+      else this.log.warn({ ...fields, message: f.error.awsMessage }, 'name resolution failed; those targets wait for the next try');
+    }
+    for (const c of res.conflicts) this.log.error({ target: c.key, documents: c.documents.map((d) => `${d.kind}/${d.name}`) }, c.message);
+    if (res.failures.some((f) => f.error.kind !== 'terminal')) {
+      this.resolveTimer?.cancel();
+      this.resolveTimer = this.o.clock.setTimer(5000, () => void this.reload('retry name resolution'));
+    }
+    for (const t of res.targets) for (const u of t.unresolved ?? []) {
+      if (!previous.get(t.key)?.unresolved?.some((p) => p.item === u.item)) this.log.error({ target: t.key, item: u.item, code: u.code, at: `${u.at.file}:${u.at.line}:${u.at.col}` }, u.message);
+    }
+    return res.targets;
   }
 
   private keep(result: 'invalid' | 'refused', reason: string, why: string): ReloadResult {

@@ -45,7 +45,7 @@ import type { BackoffOptions } from './workqueue.js';
 
 export type TargetStatus = 'pending' | 'converged' | 'waiting' | 'retrying' | 'failed';
 
-export type HoldReason = 'empty-desired' | 'associations-failed' | 'max-prune';
+export type HoldReason = 'empty-desired' | 'associations-failed' | 'names-unresolved' | 'max-prune';
 
 /** Removals a pass planned for a target and did not make, and why. */
 export interface HeldRemovals {
@@ -310,7 +310,7 @@ export class Reconciler {
           st.status = 'waiting';
           queue.addAfter(key, this.pollIntervalMs);
         } else {
-          st.status = st.terminal.size > 0 || held ? 'failed' : 'converged';
+          st.status = failedTerminally(st) || held ? 'failed' : 'converged';
           queue.forget(key);
         }
         return;
@@ -337,7 +337,7 @@ export class Reconciler {
           queue.addAfter(key, this.pollIntervalMs);
         }
       } else {
-        st.status = st.terminal.size > 0 || held ? 'failed' : 'converged';
+        st.status = failedTerminally(st) || held ? 'failed' : 'converged';
         queue.forget(key);
       }
     } finally {
@@ -355,6 +355,10 @@ export class Reconciler {
     const t = st.target;
     if (refusesEmptyPrune(t)) {
       return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
+    }
+    const unresolved = t.unresolved?.[0];
+    if (unresolved !== undefined) {
+      return held('names-unresolved', removals, `${unresolved.item} could not be resolved (${unresolved.code}); its removals wait until every name resolves (it may have been meant for one of them)`);
     }
     const failedItem = [...t.desired.keys()].find((item) => st.terminal.has(item));
     if (failedItem !== undefined) {
@@ -487,7 +491,13 @@ function zero(): DoneCounts {
 /** True when two versions of a target want the same items with the same prune and allowEmpty settings. */
 export function sameDesired(a: Target | undefined, b: Target): boolean {
   if (!a) return false;
-  return a.prune === b.prune && Boolean(a.allowEmpty) === Boolean(b.allowEmpty) && equal([...a.desired.keys()].sort(), [...b.desired.keys()].sort());
+  const unresolved = (t: Target) => (t.unresolved ?? []).map((u) => u.item).sort();
+  return a.prune === b.prune && Boolean(a.allowEmpty) === Boolean(b.allowEmpty) && equal([...a.desired.keys()].sort(), [...b.desired.keys()].sort()) && equal(unresolved(a), unresolved(b));
+}
+
+/** Something of the target failed for good: an item, or a name that did not resolve. */
+function failedTerminally(st: TargetState): boolean {
+  return st.terminal.size > 0 || (st.target.unresolved?.length ?? 0) > 0;
 }
 
 function failureOf(target: string, operation: string, item: string, err: AwsCallError): Failure {

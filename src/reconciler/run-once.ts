@@ -15,6 +15,7 @@
  */
 import type { Target } from '../config/types.js';
 import type { AwsCallError } from '../providers/errors.js';
+import type { ResolveResult } from '../resolve/index.js';
 import { sleep, systemClock } from './clock.js';
 import type { Clock, Timer } from './clock.js';
 import type { ObserveError } from './observer.js';
@@ -36,7 +37,13 @@ export class GuardRefusal extends Error {
 
 export interface RunOnceOptions {
   reconciler: Reconciler;
+  /** The targets, or (with `resolve`) what to use when resolution is not needed. */
   targets: readonly Target[];
+  /**
+   * Names and selectors → targets, first of all; transient failures are retried with backoff
+   * within the deadline, like the first observation. Default: `targets` as given.
+   */
+  resolve?: () => Promise<ResolveResult>;
   maxPrune: number;
   /** The whole run, first observation included. */
   timeoutMs: number;
@@ -54,6 +61,8 @@ export interface RunOnceOptions {
 }
 
 export interface RunOnceResult {
+  /** What resolution found, when `resolve` was given and finished. */
+  resolution?: ResolveResult;
   timedOut: boolean;
   interrupted: boolean;
   /** Calls still in flight when the grace ran out (their outcome is unknown). */
@@ -77,19 +86,34 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
   const graceStop = new AbortController();
   try {
     // 1. The guard's observation, bounded by the deadline like everything else.
-    r.observer.setTargets(o.targets);
     // The guard's observation stops retrying at the deadline or on interruption. It only reads,
     // so nothing needs draining: it gets a moment to report why it failed (a deadline that falls
     // mid-backoff still refuses with the reason), and a call that hangs is simply left behind.
     const graceAfterEnd = ended.promise.then(() => sleep(clock, OBSERVE_GRACE_MS, graceStop.signal).then(() => 'ended' as const, () => 'ended' as const));
-    const first = await Promise.race([observeForGuard(o, clock), graceAfterEnd]);
-    if (first === 'ended') return await finish(o, clock, ended, false);
+    // 0. Names and selectors → targets (read-only, like the observation after it).
+    let targets = o.targets;
+    let resolution: ResolveResult | undefined;
+    if (o.resolve) {
+      const r = await Promise.race([resolveWithRetry(o, o.resolve, clock), graceAfterEnd]);
+      if (r === 'ended') return await finish(o, clock, ended, false, []);
+      resolution = r;
+      targets = r.targets;
+      const fatal = r.failures.filter((f) => f.error.kind !== 'terminal' && isFatal(f.error));
+      if (fatal.length > 0 && targets.length === 0) {
+        const e = fatal[0]!.error;
+        throw new GuardRefusal(`cannot resolve the names of the desired state (first: ${e.operation}: ${e.code}: ${e.awsMessage}). Nothing was changed.`, fatal.map((f) => f.error.code));
+      }
+    }
+    const withResolution = (res: RunOnceResult): RunOnceResult => (resolution ? { ...res, resolution } : res);
+    r.observer.setTargets(targets);
+    const first = await Promise.race([observeForGuard({ ...o, targets }, clock), graceAfterEnd]);
+    if (first === 'ended') return withResolution(await finish(o, clock, ended, false, targets));
     const { observed, errors } = first;
     // 2. Refusals: nothing has been changed yet.
-    if (errors.length > 0 && errors.length === o.targets.length && errors.every((e) => isFatal(e.error))) {
+    if (errors.length > 0 && errors.length === targets.length && errors.every((e) => isFatal(e.error))) {
       const e = errors[0]!;
       throw new GuardRefusal(
-        `cannot observe any of the ${count(o.targets.length, 'target')} (first: ${e.target.key}: ${e.error.operation}: ${e.error.code}: ${e.error.awsMessage}). Nothing was changed.`,
+        `cannot observe any of the ${count(targets.length, 'target')} (first: ${e.target.key}: ${e.error.operation}: ${e.error.code}: ${e.error.awsMessage}). Nothing was changed.`,
         errors.map((x) => x.error.code),
       );
     }
@@ -105,7 +129,7 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
         unchecked.map((x) => x.error.code),
       );
     }
-    const guard = plan(o.targets.filter((t) => observed.has(t.key)), observed);
+    const guard = plan(targets.filter((t) => observed.has(t.key)), observed);
     if (guard.summary.disassociate > o.maxPrune) {
       throw new GuardRefusal(
         `refusing to apply: the plan removes ${guard.summary.disassociate} associations, more than --max-prune ${o.maxPrune}; ` +
@@ -114,23 +138,23 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
     }
     await o.onPlanned?.(guard, errors);
     // 3. Reconcile (the scans above serve the first pass).
-    r.setTargets(o.targets);
+    r.setTargets(targets);
     r.start();
     await Promise.race([r.whenSettled(), ended.promise]);
-    return await finish(o, clock, ended, true);
+    return withResolution(await finish(o, clock, ended, true, targets));
   } finally {
     ended.cancel();
     graceStop.abort();
   }
 }
 
-async function finish(o: RunOnceOptions, clock: Clock, ended: ReturnType<typeof endOf>, started: boolean): Promise<RunOnceResult> {
+async function finish(o: RunOnceOptions, clock: Clock, ended: ReturnType<typeof endOf>, started: boolean, targets: readonly Target[]): Promise<RunOnceResult> {
   const timedOut = ended.timedOut();
   const interrupted = o.signal.aborted;
   if (!o.deadline.signal.aborted) o.deadline.abort(new Error(interrupted ? 'interrupted' : 'finished'));
   if (!started) {
     // Registered (never started) so that the report lists every target as not observed.
-    o.reconciler.setTargets(o.targets);
+    o.reconciler.setTargets(targets);
     await o.reconciler.stop();
     return { timedOut, interrupted, abandoned: false };
   }
@@ -166,6 +190,19 @@ function endOf(o: RunOnceOptions, clock: Clock) {
       if (onAbort) o.signal.removeEventListener('abort', onAbort);
     },
   };
+}
+
+/** Resolve; retry while a look-up failed transiently (the caller bounds the time). */
+async function resolveWithRetry(o: RunOnceOptions, resolve: () => Promise<ResolveResult>, clock: Clock): Promise<ResolveResult> {
+  let delay = o.observeRetryMs ?? 250;
+  for (;;) {
+    const r = await resolve();
+    const transient = r.failures.some((f) => f.error.kind !== 'terminal' && !isFatal(f.error));
+    if (!transient || o.signal.aborted || o.deadline.signal.aborted) return r;
+    await sleep(clock, delay, AbortSignal.any([o.signal, o.deadline.signal])).catch(() => undefined);
+    if (o.signal.aborted || o.deadline.signal.aborted) return r;
+    delay = Math.min(delay * 2, 5000);
+  }
 }
 
 /** Observe every target; retry the transient failures with backoff (the caller bounds the time). */

@@ -38,7 +38,7 @@ describe('cli: apply records the revision and keeps secrets out of the logs', ()
     const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY';
     const token = 'FQoGZXIvYXdzEXAMPLE-SESSION-TOKEN-0123456789';
     // Some calls fail so the error paths log too.
-    t.sb.setFaults({ errorRate: 0.3, throttleRate: 0.2 });
+    t.sb.setFaults({ errorRate: 0.3, throttleRate: 0.05 });
     const r = await runCli(['apply', 'examples/workspaces', ...FAST, '--log-level', 'trace'], {
       env: t.env({ AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: token }),
     });

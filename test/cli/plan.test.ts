@@ -132,7 +132,7 @@ describe('cli: plan', () => {
     // HOME is an empty directory (cliEnv), so no profile supplies a region either.
     const r = await runCli(['plan', file], { env: env({ AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }) });
     assert.equal(r.code, 1);
-    assert.equal(r.stderr, `error: 1 target without a region (first: WorkSpaceApplications 'no-region' at ${file}:4:9): set spec.region, --region, or AWS_REGION\n`);
+    assert.equal(r.stderr, `error: 1 document without a region (first: WorkSpaceApplications 'no-region' at ${file}:4:9): set spec.region, --region, or AWS_REGION\n`);
     assert.equal(r.stdout, '');
     assert.equal(sandbox().calls.length, 0);
 

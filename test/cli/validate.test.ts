@@ -38,7 +38,7 @@ describe('cli: validate', () => {
     assert.equal(r.stderr, `invalid: no documents found in ${d}; an empty desired state is refused unless --allow-empty\n`);
     const ok = await runCli(['validate', d, '--allow-empty'], { env: env() });
     assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(ok.stdout, 'valid: 0 documents in 0 files: 0 Connect workspaces, 0 WorkSpaces\n');
+    assert.equal(ok.stdout, 'valid: 0 documents in 0 files: 0 Connect workspaces, 0 WorkSpaces by id\n');
     const json = await runCli(['validate', d, '--output', 'json'], { env: env() });
     assert.equal(json.code, 1);
     assert.deepEqual([parseJson(json.stdout).valid, parseJson(json.stdout).empty], [false, true]);
@@ -55,7 +55,7 @@ describe('cli: validate', () => {
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'valid: 6 documents in 5 files: 4 Connect workspaces, 7 WorkSpaces (3 warnings)\n');
+    assert.equal(r.stdout, 'valid: 6 documents in 5 files: 4 Connect workspaces, 7 WorkSpaces by id (3 warnings)\n');
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 3, r.stderr);
     for (const [i, f] of DEPLOY_FILES.entries()) assert.match(lines[i], new RegExp(`^${literal(f)}:1:1: warning: skipped: not a workspace-reconciler file`));

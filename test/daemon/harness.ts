@@ -5,6 +5,9 @@
  * parsed JSON lines, so tests assert the daemon's fixed messages.
  */
 import assert from 'node:assert/strict';
+import { resolveDesired } from '../../src/resolve/index.js';
+import { ConnectLookupAws } from '../../src/providers/connect/lookup.js';
+import { WorkSpacesLookupAws } from '../../src/providers/workspaces/lookup.js';
 import { setMaxListeners } from 'node:events';
 import { cp, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -87,6 +90,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<DaemonWorld> {
     paths: [join(dir, 'connect'), join(dir, 'workspaces')],
     defaultRegion: 'us-east-1',
     providers: { connect: new ConnectProvider({ clients, gate: limiter }), workspaces: new WorkSpacesProvider({ clients, gate: limiter }) },
+    resolve: (state) => resolveDesired(state, { connect: new ConnectLookupAws({ clients, gate: limiter }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter }), signal: abort.signal }),
     clock: systemClock,
     logger,
     metrics,

@@ -1,0 +1,50 @@
+/**
+ * What the resolve stage asks AWS: names and selectors in, ids and ARNs out. Ground floor: the
+ * providers implement it with the cheapest calls the API allows, the resolver only reads it.
+ * Every method throws an AwsCallError (retryable or terminal) when AWS cannot answer.
+ */
+
+/** A user, routing profile, Connect workspace or application: its id, ARN (where it has one) and name. */
+export interface Named {
+  id: string;
+  arn?: string;
+  name: string;
+}
+
+/** SearchUsers: every user that matches all that is given (an empty list is no filter). */
+export interface UserQuery {
+  tags: { key: string; value: string }[];
+  routingProfileIds: string[];
+  hierarchyGroupIds: string[];
+  includeChildGroups: boolean;
+}
+
+export interface ConnectLookup {
+  /** One ListUsers scan at 1,000 per page. */
+  users(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]>;
+  /** One ListRoutingProfiles scan at 1,000 per page. */
+  routingProfiles(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]>;
+  /** One ListWorkspaces scan at 100 per page (Connect agent workspaces). */
+  workspaces(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]>;
+  /** SearchUsers at 500 per page. */
+  searchUsers(region: string, instanceId: string, query: UserQuery, signal?: AbortSignal): Promise<Named[]>;
+}
+
+/** One DescribeWorkspaces filter: AWS takes one at a time. */
+export type WorkSpacesFilter = { directoryId: string; userName?: string } | { bundleId: string };
+
+export interface WorkSpaceSummary {
+  workspaceId: string;
+  directoryId?: string;
+  userName?: string;
+  state?: string;
+}
+
+export interface WorkSpacesLookup {
+  /** One DescribeApplications scan of the catalogue at 25 per page. */
+  applications(region: string, signal?: AbortSignal): Promise<Named[]>;
+  /** DescribeWorkspaces with one filter, 25 per page. */
+  workspaces(region: string, filter: WorkSpacesFilter, signal?: AbortSignal): Promise<WorkSpaceSummary[]>;
+  /** DescribeTags of one WorkSpace. */
+  tags(region: string, workspaceId: string, signal?: AbortSignal): Promise<Map<string, string>>;
+}
