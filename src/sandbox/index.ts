@@ -62,13 +62,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const seedSource = options.seed ?? demoSeedPath();
   const raw = typeof seedSource === 'string' ? await readSeedFile(seedSource) : seedSource;
-  const { world, faults: seedFaults } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
+  const { world, faults: seedFaults, quotas: seedQuotas } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
   const faults = new FaultBook({ ...seedFaults, ...(options.faults ?? {}) }, options.random ?? Math.random);
   const calls = new CallLog(options.callLogLimit ?? 100_000, options.onCall);
   const deps: ServerDeps = {
     world,
     faults,
-    quotas: new QuotaBook(options.quotas ?? {}, now),
+    // The seed's quotas, with the options' keys over them (--quota-scale scales the seed's quotas).
+    quotas: new QuotaBook(options.quotas === false ? false : { ...seedQuotas, ...options.quotas }, now),
     step: { now, stepDelayMs: options.stepDelayMs ?? 1000, faults },
     now,
     calls,

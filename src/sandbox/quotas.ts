@@ -2,6 +2,7 @@
  * Per-operation token buckets, keyed by account + region + service + operation, as AWS scopes its API
  * quotas ("defined for each API separately at the AWS account level", aws-api.md §6).
  */
+import type { Checker } from './check.js';
 import type { ServiceName } from './errors.js';
 
 export interface RateLimit {
@@ -97,4 +98,38 @@ export class QuotaBook {
     b.at = t;
     return b;
   }
+}
+
+/** The seed's `quotas` (same shape as the startSandbox option), validated with paths. */
+export function checkQuotas(c: Checker, p: string, v: unknown): QuotaOptions {
+  const o = c.object(p, v, ['connect', 'workspaces', 'scale']);
+  if (o === undefined) return {};
+  const limit = (lp: string, lv: unknown): RateLimit | undefined => {
+    const lo = c.object(lp, lv, ['rate', 'burst'], ['rate', 'burst']);
+    const rate = c.number(`${lp}.rate`, lo?.rate, { min: Number.MIN_VALUE, max: 1e6 });
+    const burst = c.number(`${lp}.burst`, lo?.burst, { min: 1, max: 1e6 });
+    return rate === undefined || burst === undefined ? undefined : { rate, burst };
+  };
+  const out: QuotaOptions = {};
+  if (o.scale !== undefined) out.scale = c.number(`${p}.scale`, o.scale, { min: Number.MIN_VALUE, max: 1e6 });
+  for (const svc of ['connect', 'workspaces'] as const) {
+    if (o[svc] === undefined) continue;
+    const sp = `${p}.${svc}`;
+    const so = c.object(sp, o[svc], ['rate', 'burst', 'operations', 'account'], ['rate', 'burst']);
+    if (so === undefined) continue;
+    const base = limit(sp, { rate: so.rate, burst: so.burst });
+    if (base === undefined) continue;
+    const q: ServiceQuota = { ...base };
+    if (so.account !== undefined) q.account = limit(`${sp}.account`, so.account);
+    if (so.operations !== undefined) {
+      const ops = c.object(`${sp}.operations`, so.operations, Object.keys((so.operations as object | null) ?? {})) ?? {};
+      q.operations = {};
+      for (const [op, l] of Object.entries(ops)) {
+        const r = limit(`${sp}.operations.${op}`, l);
+        if (r) q.operations[op] = r;
+      }
+    }
+    out[svc] = q;
+  }
+  return out;
 }

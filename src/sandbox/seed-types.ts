@@ -1,3 +1,4 @@
+import type { QuotaOptions } from './quotas.js';
 /** The seed format (documented in SEED.md): the plain object a seed YAML file parses to. */
 import type { FaultOptions } from './faults.js';
 import type { AssociationState } from './workspaces-state.js';
@@ -6,6 +7,8 @@ export interface Seed {
   accounts: SeedAccount[];
   /** Faults active from the start (same format as a `--fault-file`). Default none. */
   faults?: FaultOptions;
+  /** The quotas (as the startSandbox `quotas` option, which wins when given). Default the sandbox's own. */
+  quotas?: QuotaOptions;
 }
 
 export interface SeedAccount {

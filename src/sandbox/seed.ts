@@ -8,6 +8,7 @@ import { Checker } from './check.js';
 import { SeedError } from './errors.js';
 import { checkFaults } from './fault-check.js';
 import type { FaultOptions } from './faults.js';
+import { checkQuotas, type QuotaOptions } from './quotas.js';
 import { ASSOCIATION_ERROR_CODES, type AssociationErrorCode } from './faults.js';
 import * as N from './names.js';
 import { buildInstance } from './seed-connect.js';
@@ -33,10 +34,10 @@ export async function readSeedFile(path: string): Promise<unknown> {
 }
 
 /** Validates a seed and builds the world and its initial faults. */
-export function buildWorld(seed: unknown, source: string, now: number): { world: World; faults: FaultOptions } {
+export function buildWorld(seed: unknown, source: string, now: number): { world: World; faults: FaultOptions; quotas?: QuotaOptions } {
   const c = new Checker();
   const world = new World();
-  const root = c.object('seed', seed, ['accounts', 'faults'], ['accounts']);
+  const root = c.object('seed', seed, ['accounts', 'faults', 'quotas'], ['accounts']);
   const accounts = c.list('accounts', root?.accounts);
   if (root !== undefined && root.accounts !== undefined && accounts.length === 0) c.fail('accounts', 'at least one account is required');
   const seen = new Set<string>();
@@ -58,8 +59,9 @@ export function buildWorld(seed: unknown, source: string, now: number): { world:
     if (id !== undefined) world.addAccount({ id, accessKeyIds: keys, regions });
   });
   const faults = root?.faults === undefined ? {} : checkFaults(c, 'faults', root.faults);
+  const quotas = root?.quotas === undefined ? undefined : checkQuotas(c, 'quotas', root.quotas);
   if (c.problems.length > 0) throw new SeedError(source, c.problems);
-  return { world, faults };
+  return { world, faults, ...(quotas ? { quotas } : {}) };
 }
 
 function buildRegion(c: Checker, p: string, v: unknown, region: string, accountId: string, now: number): RegionState {

@@ -135,3 +135,34 @@ describe('sandbox: the account-wide Connect quota', () => {
     sb = await startSandbox({});
   });
 });
+
+describe('sandbox: quotas from the seed', () => {
+  let sb: Sandbox | undefined;
+  afterEach(async () => {
+    await sb?.close();
+    sb = undefined;
+  });
+  const seed = (quotas: unknown) => ({
+    accounts: [{ id: '111122223333', regions: { 'us-east-1': { connect: { instances: [{ id: 'inst-1' }] } } } }],
+    quotas,
+  });
+
+  it('a seed sets the quotas, an account-wide bucket included; the options scale them', async () => {
+    const clock = new FakeClock();
+    sb = await startSandbox({ now: clock.now, seed: seed({ connect: { rate: 1, burst: 2, account: { rate: 1, burst: 3 } } }) as never });
+    const c = clients(sb).connect;
+    const ok = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error) => e.name);
+    assert.deepEqual([await ok(c.send(new ListWorkspacesCommand({ InstanceId: 'inst-1' }))), await ok(c.send(new ListWorkspacesCommand({ InstanceId: 'inst-1' }))), await ok(c.send(new ListWorkspacesCommand({ InstanceId: 'inst-1' })))], ['ok', 'ok', 'ThrottlingException']);
+    await sb.close();
+    sb = await startSandbox({ now: clock.now, seed: seed({ connect: { rate: 1, burst: 2 } }) as never, quotas: { scale: 2 } });
+    const d = clients(sb).connect;
+    const results: string[] = [];
+    for (let i = 0; i < 5; i++) results.push(await ok(d.send(new ListWorkspacesCommand({ InstanceId: 'inst-1' }))));
+    assert.deepEqual(results, ['ok', 'ok', 'ok', 'ok', 'ThrottlingException'], 'burst 2 × scale 2');
+  });
+
+  it('a wrong quota in the seed is refused with its path', async () => {
+    await assert.rejects(startSandbox({ seed: seed({ connect: { rate: 0, burst: 1 } }) as never }), /quotas\.connect\.rate/);
+    await assert.rejects(startSandbox({ seed: seed({ connect: { rate: 1, burst: 1, acount: {} } }) as never }), /acount/);
+  });
+});
