@@ -55,7 +55,7 @@ describe('cli: validate', () => {
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 'valid: 6 documents in 5 files: 4 Connect workspaces, 7 WorkSpaces by id (3 warnings)\n');
+    assert.equal(r.stdout, 'valid: 8 documents in 6 files: 4 Connect workspaces, 7 WorkSpaces by id; 2 documents with names or selectors, resolved against AWS by plan and apply (3 warnings)\n');
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, 3, r.stderr);
     for (const [i, f] of DEPLOY_FILES.entries()) assert.match(lines[i], new RegExp(`^${literal(f)}:1:1: warning: skipped: not a workspace-reconciler file`));
@@ -68,8 +68,9 @@ describe('cli: validate', () => {
     assert.equal(out.valid, true);
     assert.deepEqual(out.errors, []);
     assert.deepEqual(out.warnings.map((w: { file: string; severity: string }) => `${w.file} ${w.severity}`), DEPLOY_FILES.map((f) => `${f} warning`));
-    assert.equal(out.documents, 6);
+    assert.equal(out.documents, 8);
     assert.deepEqual(out.targets, { connect: 4, workspaces: 7 });
+    assert.equal(out.toResolve, 2, 'examples/names');
     // Results on stdout, nothing else anywhere: the warnings are in the JSON, not repeated on stderr.
     assert.equal(r.stderr, '');
   });
