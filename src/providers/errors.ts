@@ -101,6 +101,17 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 }
 
+/**
+ * Answers that mean "the resource is busy" (a deployment in flight, a conflicting change): AWS
+ * is answering, so they never count as an outage, and they are retried at the poll interval, as
+ * an in-flight state is, not with a growing backoff.
+ */
+export const BUSY_CODES: ReadonlySet<string> = new Set(['ResourceInUseException', 'ConflictException', 'OperationInProgressException', 'InvalidResourceStateException']);
+
+export function isBusy(e: AwsCallError): boolean {
+  return e.kind === 'retryable' && BUSY_CODES.has(e.code);
+}
+
 export function classifyAwsError(err: unknown, info: CallInfo): AwsCallError {
   if (err instanceof AwsCallError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as SdkErrorLike;

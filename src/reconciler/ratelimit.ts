@@ -26,7 +26,7 @@
  * See providers/clients.ts for why the SDK itself never retries throttling.
  */
 import PQueue from 'p-queue';
-import { classifyAwsError, NotSent, RetryableError, ThrottledError } from '../providers/errors.js';
+import { classifyAwsError, isBusy, NotSent, RetryableError, ThrottledError } from '../providers/errors.js';
 import type { AwsCallError } from '../providers/errors.js';
 import type { CallGate, CallInfo, Service } from '../providers/types.js';
 import { systemClock, sleep } from './clock.js';
@@ -61,8 +61,6 @@ export const DEFAULT_OPERATION_LIMITS: Readonly<Record<string, RateLimit>> = {
  */
 export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'busy' | 'terminal' | 'aborted';
 
-/** Answers that mean "the resource is busy", not "AWS is not answering". */
-const BUSY_CODES = new Set(['ResourceInUseException', 'ConflictException', 'OperationInProgressException', 'InvalidResourceStateException']);
 
 export interface CallEvent extends CallInfo {
   outcome: CallOutcome;
@@ -243,7 +241,7 @@ export class RateLimiter implements CallGate {
         }
         if (err instanceof NotSent) throw err; // never sent: not an AWS call
         const e: AwsCallError = classifyAwsError(err, info);
-        this.emit(info, e.kind === 'retryable' && BUSY_CODES.has(e.code) ? 'busy' : e.kind, started, undefined, e);
+        this.emit(info, isBusy(e) ? 'busy' : e.kind, started, undefined, e);
         if (e instanceof ThrottledError) {
           op.onThrottle();
           if (++throttles <= this.maxThrottleRetries && !signal?.aborted) continue;

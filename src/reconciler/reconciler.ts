@@ -32,7 +32,7 @@ import equal from 'fast-deep-equal/es6/index.js';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { Target } from '../config/types.js';
-import { AwsCallError } from '../providers/errors.js';
+import { AwsCallError, isBusy } from '../providers/errors.js';
 import type { Action, ActionResult, ItemFailure, Provider } from '../providers/types.js';
 import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
@@ -67,6 +67,8 @@ export interface Failure {
   requestId?: string;
   /** The failure was AWS throttling (a throttled call, or a FailedList 429). */
   throttled?: boolean;
+  /** AWS answered that the resource is busy (ResourceInUse, Conflict…): retried at the poll interval. */
+  busy?: boolean;
 }
 
 export interface DoneCounts {
@@ -382,9 +384,17 @@ export class Reconciler {
     }
   }
 
-  /** Requeue after retryable failures; throttling alone backs off at most throttledBackoffMaxMs. */
+  /**
+   * Requeue after retryable failures; throttling alone backs off at most throttledBackoffMaxMs;
+   * a busy resource alone (a deployment in flight) is tried again at the poll interval, as an
+   * in-flight state is: it is not failing, and a growing backoff would only delay its turn.
+   */
   private requeueAfterFailure(key: string, failures: Failure[]): number {
     const queue = this.queues[key.startsWith('connect/') ? 'connect' : 'workspaces'];
+    if (failures.length > 0 && failures.every((f) => f.busy)) {
+      queue.addAfter(key, this.pollIntervalMs);
+      return this.pollIntervalMs;
+    }
     const onlyThrottled = failures.length > 0 && failures.every((f) => f.throttled);
     return queue.addRateLimited(key, onlyThrottled ? (this.o.throttledBackoffMaxMs ?? 5000) : undefined);
   }
@@ -501,7 +511,7 @@ function failedTerminally(st: TargetState): boolean {
 }
 
 function failureOf(target: string, operation: string, item: string, err: AwsCallError): Failure {
-  return { target, item, operation, code: err.code, message: err.awsMessage, terminal: err.kind === 'terminal', requestId: err.requestId, throttled: err.kind === 'throttled' };
+  return { target, item, operation, code: err.code, message: err.awsMessage, terminal: err.kind === 'terminal', requestId: err.requestId, throttled: err.kind === 'throttled', ...(isBusy(err) ? { busy: true } : {}) };
 }
 
 /** prune: true with nothing desired removes nothing unless the document says allowEmpty (plan shows it too). */

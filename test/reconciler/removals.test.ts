@@ -278,3 +278,22 @@ describe('Reconciler against a search at its worst: lagging, short pages, expiri
     });
   }
 });
+
+describe('Reconciler: a busy resource is polled, not backed off', function () {
+  this.timeout(15_000);
+  let w: World | undefined;
+  afterEach(async () => {
+    await w?.close();
+    w = undefined;
+  });
+
+  it('DeployWorkspaceApplications answered ResourceInUse three times is tried again at the poll interval (a 60 s backoff would not settle within the test)', async () => {
+    w = await startWorld({ faults: { scriptedErrors: [{ operation: 'DeployWorkspaceApplications', code: 'ResourceInUseException', times: 3 }] } });
+    // ws-eng0000003 × Slack: the demo world scripts no deployment failure for it.
+    const t = workspace('ws-eng0000003', ['wsa-slack00001']);
+    const { reconciler } = w.run([t], { reconciler: { backoff: { baseMs: 60_000, maxMs: 60_000 } } });
+    await reconciler.whenSettled();
+    assert.equal(states(reconciler).get(t.key)!.status, 'converged');
+    assert.equal(w.callsSince(0, 'DeployWorkspaceApplications').filter((c) => c.errorCode === 'ResourceInUseException').length, 3);
+  });
+});
