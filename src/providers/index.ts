@@ -1,7 +1,7 @@
 /**
  * The providers, wired from one ClientFactory and one CallGate.
  */
-import type { Target } from '../config/types.js';
+import type { Target } from '../model/desired.js';
 import type { ClientFactory } from './clients.js';
 import { ConnectProvider } from './connect/index.js';
 import type { CallGate, Provider } from './types.js';

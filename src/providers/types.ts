@@ -3,7 +3,7 @@
  * single actions; they never decide what to do (that is the planner's job) and never retry on
  * their own beyond the SDK's transient-error retries (that is the work queue's job).
  */
-import type { ConnectTarget, Target, WorkSpaceTarget } from '../config/types.js';
+import type { ConnectTarget, Target, WorkSpaceTarget } from '../model/desired.js';
 import type { Observed } from '../model/observed.js';
 import type { AwsCallError } from './errors.js';
 

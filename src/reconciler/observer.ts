@@ -14,7 +14,7 @@
  *   one scan, not 200, even when their workers start at different times.
  * - Scans of one group never overlap; failed scans are not kept.
  */
-import type { Target } from '../config/types.js';
+import type { Target } from '../model/desired.js';
 import { AwsCallError, RetryableError } from '../providers/errors.js';
 import type { ObserveOutcome, Provider } from '../providers/types.js';
 import type { ObservedState } from './types.js';

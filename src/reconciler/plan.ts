@@ -46,7 +46,7 @@
  * any association on the WorkSpace is in flight (a deployment is running; AWS answers
  * ResourceInUse): the plan then waits on the in-flight pairs, and a later pass deploys.
  */
-import type { ConnectTarget, Target, WorkSpaceTarget } from '../config/types.js';
+import type { ConnectTarget, Target, WorkSpaceTarget } from '../model/desired.js';
 import type {
   AssociationState,
   ConnectPlan,

@@ -31,7 +31,7 @@
 import equal from 'fast-deep-equal/es6/index.js';
 import pino from 'pino';
 import type { Logger } from 'pino';
-import type { Target } from '../config/types.js';
+import type { Target } from '../model/desired.js';
 import { AwsCallError, isBusy } from '../providers/errors.js';
 import type { Action, ActionResult, ItemFailure, Provider } from '../providers/types.js';
 import { systemClock } from './clock.js';

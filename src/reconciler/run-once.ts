@@ -13,7 +13,7 @@
  *   4. Stop, waiting for calls in flight at most `shutdownGraceMs`: the whole run is bounded by
  *      the deadline plus that grace, whatever AWS does.
  */
-import type { Target } from '../config/types.js';
+import type { Target } from '../model/desired.js';
 import type { AwsCallError } from '../providers/errors.js';
 import type { ResolveResult } from '../resolve/index.js';
 import { sleep, systemClock } from './clock.js';

@@ -1,7 +1,7 @@
 /**
  * What providers observe and what the planner decides. Plain data: no clients, no clocks.
  */
-import type { ConnectTarget, WorkSpaceTarget, Target } from '../config/types.js';
+import type { ConnectTarget, WorkSpaceTarget, Target } from '../model/desired.js';
 
 export type { AssociationState, Observed, ObservedApplication, ObservedConnect, ObservedState, ObservedWorkSpace } from '../model/observed.js';
 export { ASSOCIATION_STATES } from '../model/observed.js';

@@ -15,8 +15,8 @@
  * - Documents that resolve to the same target are merged; a prune: true among them is an
  *   ownership conflict, reported for that target, and nothing is applied to it.
  */
-import type { ConnectIntent, DocumentRef, Intent, SourceLocation, Target, UnresolvedItem, WorkSpacesIntent } from '../config/types.js';
-import { connectKey, workspaceKey } from '../config/types.js';
+import type { ConnectIntent, DocumentRef, Intent, SourceLocation, Target, UnresolvedItem, WorkSpacesIntent } from '../model/desired.js';
+import { connectKey, workspaceKey } from '../model/desired.js';
 import { closest } from '../config/suggest.js';
 import type { ConnectLookup, Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../model/lookup.js';
 import { AwsCallError, TerminalError } from '../providers/errors.js';

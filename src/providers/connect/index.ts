@@ -11,7 +11,7 @@ import {
   type AssociateWorkspaceCommandOutput,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { ConnectTarget } from '../../config/types.js';
+import type { ConnectTarget } from '../../model/desired.js';
 import type { ObservedConnect } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { NotSent, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';

@@ -13,7 +13,7 @@ import {
   ResourceNotFoundException,
   type WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
-import type { WorkSpaceTarget } from '../../config/types.js';
+import type { WorkSpaceTarget } from '../../model/desired.js';
 import type { ObservedWorkSpace } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, TerminalError, classifyAwsError } from '../errors.js';
