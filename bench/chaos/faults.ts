@@ -117,7 +117,8 @@ export const FAULT_KINDS: FaultKind[] = [
   // Accepted and never answered: only the client's --call-timeout gets the run past it.
   { name: 'hang', p: 0.2, make: ({ rng }) => ({ hangs: [{ operation: rng.pick([...MUTATING, 'SearchWorkspaceAssociations', 'DescribeWorkspaceAssociations']), times: rng.int(1, 2) }] }) },
   // Outages in runs: each probabilistic fault above repeats for a few calls of its operation.
-  { name: 'burst', p: 0.3, make: ({ rng }) => ({ burstLength: rng.int(2, 4) }) },
+  // (Three throttles in a row already cost 1 + 2 + 4 s of cooldown: longer runs outlast --timeout.)
+  { name: 'burst', p: 0.3, make: ({ rng }) => ({ burstLength: rng.int(2, 3) }) },
   // An eventually consistent search: what was just associated is not listed yet, what was just removed still is.
   { name: 'search-lag', p: 0.3, make: ({ rng }) => ({ searchLagMs: rng.int(20, 400) }) },
   // Short pages (the worlds are small), so that page tokens exist, and some of them expire.
@@ -125,8 +126,9 @@ export const FAULT_KINDS: FaultKind[] = [
     name: 'paging',
     p: 0.3,
     make: ({ rng }) => ({
-      maxPageItems: rng.int(1, 4),
-      ...(rng.chance(0.5) ? { expireTokens: [{ operation: 'SearchWorkspaceAssociations', times: rng.int(1, 2) }] } : { tokenTtlMs: rng.int(5, 50) }),
+      maxPageItems: rng.int(2, 6),
+      // A lifetime shorter than a scan under throttling would make every scan impossible, not hard.
+      ...(rng.chance(0.5) ? { expireTokens: [{ operation: 'SearchWorkspaceAssociations', times: rng.int(1, 2) }] } : { tokenTtlMs: rng.int(3000, 10_000) }),
     }),
   },
 ];

@@ -7,7 +7,7 @@
 import { runChaos, runLine, type ChaosResult } from './run.js';
 
 function parseArgs(argv: string[]): { runs: number; seed: number; timeoutMs: number; keep: boolean; verbose: boolean } {
-  const o = { runs: 10, seed: 1, timeoutMs: 8000, keep: false, verbose: false };
+  const o = { runs: 10, seed: 1, timeoutMs: 15_000, keep: false, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const num = (name: string) => {

@@ -35,7 +35,7 @@ export const ROOT = join(import.meta.dirname, '..', '..', ...(import.meta.dirnam
 export const BIN = join(ROOT, 'dist', 'cmd', 'workspace-reconciler.js');
 
 export interface ChaosOptions {
-  /** apply --timeout, ms. Default 8000. */
+  /** apply --timeout, ms. Default 15000: three throttles in a row cost 1 + 2 + 4 s of cooldown, and a FailedList 429 backs its key off as long. */
   timeoutMs?: number;
   /** The built CLI. Default dist/cmd/workspace-reconciler.js. */
   bin?: string;
@@ -124,7 +124,7 @@ export async function runChaos(seed: number, o: ChaosOptions = {}): Promise<Chao
   let sb: Sandbox | undefined;
   try {
     sb = await startSandbox({ seed: world.seed, faults, random: seededRandom(hash(`${seed}/sandbox`)), quotas, stepDelayMs });
-    const timeoutMs = o.timeoutMs ?? 8000;
+    const timeoutMs = o.timeoutMs ?? 15_000;
     const r = await runApply(o.bin ?? BIN, desiredDir, dir, sb, timeoutMs);
     await writeFile(join(dir, 'stdout.json'), r.stdout);
     await writeFile(join(dir, 'stderr.log'), r.stderr);
