@@ -209,6 +209,77 @@ describe('resolve safety: what stops names and selectors from removing what nobo
     });
   });
 
+  describe('a document that fails to resolve cannot hide an ownership conflict', () => {
+    // 'owner' claims Supervisors exclusively by id; 'other' names the same workspace by name and
+    // wants agent20. Resolved, that is an ownership conflict: nothing is applied. When 'other'
+    // cannot be resolved, the conflict cannot be seen, and 'owner' alone would prune agent20.
+    const owner = connectDoc('owner', [`workspaceId: ${SUPERVISORS}`, `resourceArns: [${agent(16)}, ${routingProfile(4)}]`, 'prune: true']);
+    const other = connectDoc('other', ['workspaceName: Supervisors', 'users: [agent20]']);
+
+    it('resolved: the conflict is reported and Supervisors is excluded', async () => {
+      await world();
+      const r = await resolve(owner, other);
+      assert.deepEqual(r.conflicts.map((c) => c.key), [supervisorsKey]);
+      assert.deepEqual(r.targets, []);
+    });
+
+    it('a transient ListUsers failure of the by-name document (its workspace already known): the target is blocked, agent20 stays', async () => {
+      await world({ faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'InternalServiceException', times: 3 }] } });
+      const r = await resolve(owner, other);
+      assert.deepEqual(r.targets.map((t) => t.key), [], 'Supervisors is not enforced this pass');
+      assert.deepEqual(r.blocked, [supervisorsKey]);
+      await reconcile(r.targets);
+      assert.deepEqual(w!.sandbox.calls.filter(isRemoval), []);
+      assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
+    });
+
+    it('a transient ListWorkspaces failure (which workspace it names is unknown): prune targets of that instance are blocked, agent20 stays', async () => {
+      await world({ faults: { scriptedErrors: [{ operation: 'ListWorkspaces', code: 'InternalServiceException', times: 3 }] } });
+      const additive = connectDoc('additive', [`workspaceId: ${SUPPORT_FLOOR}`, `resourceArns: [${agent(3)}]`]);
+      const r = await resolve(owner, other, additive);
+      assert.ok(!r.targets.some((t) => t.key === supervisorsKey), 'the prune target of that instance is not enforced this pass');
+      assert.ok(r.blocked.includes(supervisorsKey));
+      assert.ok(r.targets.some((t) => t.key.endsWith(SUPPORT_FLOOR)), 'an additive target of the instance proceeds: it cannot prune');
+      assert.deepEqual(r.failures.map((f) => f.keys), [[supervisorsKey]], 'the failure names the target it leaves out');
+      await reconcile(r.targets);
+      assert.deepEqual(w!.sandbox.calls.filter(isRemoval), []);
+      assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
+    });
+
+    it('a terminal ListUsers failure (AccessDenied): the target is not applied, agent20 stays, the failure is reported', async () => {
+      await world({ faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'AccessDeniedException' }] } });
+      const r = await resolve(owner, other);
+      assert.equal(r.failures.length, 1);
+      assert.equal(r.failures[0]!.error.kind, 'terminal');
+      assert.ok(!r.targets.some((t) => t.key === supervisorsKey));
+      assert.ok(r.failures[0]!.keys.includes(supervisorsKey), 'the failure names the target it leaves out');
+      await reconcile(r.targets);
+      assert.deepEqual(w!.sandbox.calls.filter(isRemoval), []);
+      assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
+    });
+
+    it('WorkSpaces: a transient DescribeWorkspaces failure of a selector document: the prune WorkSpace it may select is not pruned', async () => {
+      await world({ faults: { scriptedErrors: [{ operation: 'DescribeWorkspaces', code: 'InternalServerException', times: 3 }] } });
+      const r = await resolve(
+        workspacesDoc('owner', [`workspaceIds: [${cc(1)}]`, 'applicationIds: [wsa-chrome0001]', 'prune: true']),
+        workspacesDoc('fleet', ['workspaces:', '  - directoryId: d-9067c0ffee', 'applications: [Zoom Workplace]']),
+      );
+      assert.ok(!r.targets.some((t) => t.key === wsKey(cc(1))));
+      await reconcile(r.targets);
+      assert.deepEqual(w!.sandbox.calls.filter(isRemoval), []);
+      assert.deepEqual(liveApps(cc(1)), ['wsa-zoom000001']);
+    });
+
+    it('an additive target beside a document that failed terminally still proceeds (only what could hide a prune conflict is held back)', async () => {
+      await world({ faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'AccessDeniedException' }] } });
+      const r = await resolve(
+        connectDoc('additive', [`workspaceId: ${SUPPORT_FLOOR}`, `resourceArns: [${agent(3)}]`]),
+        connectDoc('other', ['workspaceName: Support floor', 'users: [agent04]']),
+      );
+      assert.deepEqual(r.targets.map((t) => t.key), [`connect/${REGION}/4c1b2f0e-1111-2222-3333-444455556666/${SUPPORT_FLOOR}`]);
+    });
+  });
+
   describe('a prune target whose desired set is empty is refused unless allowEmpty', () => {
     it('a userSelector that matches nobody: nothing removed; with allowEmpty: true the removals are made', async () => {
       await world();
