@@ -125,6 +125,17 @@ describe('cli: names and selectors, end to end', function () {
     assert.deepEqual(removals(), []);
   });
 
+  it('plan --output json: a prune target emptied by a mistyped name is held for the name (names-unresolved), not for the empty set', async () => {
+    const file = await desired(connectDoc('supervisors', ['workspaceName: Supervisors', 'users: [agnet20]', 'prune: true']));
+    const r = await runCli(['plan', file, '--output', 'json'], { env: t.env() });
+    assert.equal(r.code, 1, r.stderr);
+    const target = parseJson(r.stdout).targets.find((x: { key: string }) => x.key === supervisorsKey);
+    assert.deepEqual(target.held, { reason: 'names-unresolved' });
+    assert.deepEqual(target.disassociate.sort(), [agentArn(20), profileArn(4)].sort(), 'what prune would remove is shown');
+    const text = await runCli(['plan', file], { env: t.env() });
+    assert.match(text.stdout, /^  ! apply holds this target's 2 removals until every name resolves$/m);
+  });
+
   it('apply with a mistyped workspaceName in a prune document exits 2 and touches nothing', async () => {
     const file = await desired(connectDoc('supervisors', ['workspaceName: Supervisor', 'users: [agent16]', 'prune: true']));
     const a = await runCli(['apply', file, ...FAST, '--output', 'json'], { env: t.env() });

@@ -87,7 +87,8 @@ describe('resolve safety: what stops names and selectors from removing what nobo
       assert.deepEqual(mutations(), []);
       assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
       assert.equal(st.status, 'failed');
-      assert.equal(st.held?.count, 2);
+      // The reason given is the typo, not the empty set (whose advice, allowEmpty, would not help).
+      assert.deepEqual({ reason: st.held?.reason, count: st.held?.count }, { reason: 'names-unresolved', count: 2 });
       // allowEmpty does not lift it: the name still does not resolve.
       const allowed = await resolve(connectDoc('supervisors', [`workspaceId: ${SUPERVISORS}`, 'users: [agnet20]', 'prune: true', 'allowEmpty: true']));
       const st2 = (await reconcile(allowed.targets)).get(supervisorsKey)!;
