@@ -136,6 +136,26 @@ describe('cli: names and selectors, end to end', function () {
     assert.match(text.stdout, /^  ! apply holds this target's 2 removals until every name resolves$/m);
   });
 
+  it('apply while ListUsers keeps failing (5xx): the named prune target is never touched, exit 1 (not all attempted), the failure reported as retryable', async () => {
+    await t.world({ faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'InternalServiceException' }] } });
+    const file = await desired(
+      connectDoc('supervisors', ['workspaceName: Supervisors', 'users: [agent16]', 'routingProfiles: [Supervisors]', 'prune: true']),
+      connectDoc('billing', ['workspaceId: 3e8a7b6c-aaaa-bbbb-cccc-111122223333', `resourceArns: [${agentArn(11)}]`]),
+    );
+    const a = await runCli(['apply', file, ...FAST, '--timeout', '3s', '--output', 'json'], { env: t.env() });
+    assert.equal(a.code, 1, a.stderr + a.stdout);
+    assert.ok(t.sb.calls.filter((c) => c.operation === 'ListUsers').length > 3, 'the resolution was retried within --timeout');
+    assert.deepEqual(removals(), []);
+    assert.deepEqual(supervisors(), [agentArn(20), profileArn(4)].sort());
+    assert.deepEqual(mutatingCalls(t.sb.calls).filter((op) => op !== 'AssociateWorkspace'), [], 'at most the by-id target is changed');
+    assert.ok(t.sb.calls.every((c) => !/^(Associate|Disassociate)/.test(c.operation) || c.input.WorkspaceId !== SUPERVISORS));
+    const rep = parseJson(a.stdout);
+    assert.equal(rep.converged, false);
+    const f = rep.failures.find((x: { operation: string }) => x.operation === 'ListUsers');
+    assert.deepEqual([f?.target, f?.code, f?.terminal], [supervisorsKey, 'InternalServiceException', false]);
+    assert.equal(rep.targets.some((x: { key: string }) => x.key === supervisorsKey), false);
+  });
+
   it('apply with a mistyped workspaceName in a prune document exits 2 and touches nothing', async () => {
     const file = await desired(connectDoc('supervisors', ['workspaceName: Supervisor', 'users: [agent16]', 'prune: true']));
     const a = await runCli(['apply', file, ...FAST, '--output', 'json'], { env: t.env() });
