@@ -13,9 +13,11 @@
  * - A lookup that fails for a transient reason leaves every target of that document unresolved
  *   for this pass: it is not planned, nothing is pruned on it, and the caller retries.
  * - A document that could not be resolved (transiently or not) contributes nothing, so it could
- *   hide an ownership conflict: every prune: true target it may resolve to — its known targets,
- *   or, when a workspace name or a selector is what failed, every prune target of that instance
- *   (Connect) or region (WorkSpaces) — is left out too, rather than pruned of what it asks for.
+ *   hide an ownership conflict: every prune: true target it may resolve to — its known targets
+ *   (each workspace of an ambiguous name), or, when the look-up of a workspace name or a selector
+ *   is what failed, every prune target of that instance (Connect) or region (WorkSpaces) — is
+ *   left out too, rather than pruned of what it asks for. A name that matches nothing reaches
+ *   no target.
  * - Documents that resolve to the same target are merged; a prune: true among them is an
  *   ownership conflict, reported for that target, and nothing is applied to it.
  */
@@ -205,7 +207,11 @@ async function resolveConnect(intent: ConnectIntent, o: ResolveOptions, once: On
     const ws = intent.workspace;
     const list = await lookup(ws.at, scan('workspaces', () => o.connect.workspaces(region, inst, o.signal)));
     const r = pick(list, ws.name, 'workspace', where);
-    if (!('found' in r)) throw new LookupFailed(ws.at, nameError('ListWorkspaces', region, r));
+    if (!('found' in r)) {
+      // A name that matches nothing reaches no target; an ambiguous one, each workspace of that name.
+      const reached = list.filter((n) => n.name === ws.name).map((n) => connectKey(region, inst, n.id));
+      throw new LookupFailed(ws.at, nameError('ListWorkspaces', region, r), reached);
+    }
     workspaceId = r.found.id;
     name = ws.name;
   }

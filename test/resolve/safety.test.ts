@@ -271,6 +271,29 @@ describe('resolve safety: what stops names and selectors from removing what nobo
       assert.deepEqual(liveApps(cc(1)), ['wsa-zoom000001']);
     });
 
+    it('a workspaceName that names nothing (NameNotFound) reaches no target: prune targets of the instance proceed', async () => {
+      await world();
+      const r = await resolve(owner, connectDoc('typo', ['workspaceName: Night desk', 'users: [agent20]']));
+      assert.equal(r.failures[0]?.error.code, 'NameNotFound');
+      assert.deepEqual(r.failures[0]!.keys, []);
+      assert.deepEqual(r.targets.map((t) => t.key), [supervisorsKey]);
+    });
+
+    it('an ambiguous workspaceName (NameAmbiguous) reaches every workspace of that name: a prune target among them is left out, others proceed', async () => {
+      const seed = demoSeed();
+      const ws = seed.accounts[0]!.regions['us-east-1']!.connect!.instances![0]!.workspaces!;
+      ws.find((x) => x.id === SUPERVISORS)!.name = 'Desk';
+      ws.find((x) => x.id === BILLING_DESK)!.name = 'Desk';
+      await world({ seed });
+      const r = await resolve(owner, connectDoc('other', ['workspaceName: Desk', 'users: [agent20]']), connectDoc('support', [`workspaceId: ${SUPPORT_FLOOR}`, `resourceArns: [${agent(1)}]`, 'prune: true']));
+      assert.equal(r.failures[0]?.error.code, 'NameAmbiguous');
+      assert.deepEqual(r.failures[0]!.keys.sort(), [`connect/${REGION}/4c1b2f0e-1111-2222-3333-444455556666/${BILLING_DESK}`, supervisorsKey].sort(), 'both workspaces of that name');
+      assert.deepEqual(r.blocked, [supervisorsKey]);
+      assert.deepEqual(r.targets.map((t) => t.key), [`connect/${REGION}/4c1b2f0e-1111-2222-3333-444455556666/${SUPPORT_FLOOR}`]);
+      await reconcile(r.targets);
+      assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
+    });
+
     it('an additive target beside a document that failed terminally still proceeds (only what could hide a prune conflict is held back)', async () => {
       await world({ faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'AccessDeniedException' }] } });
       const r = await resolve(
