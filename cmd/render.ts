@@ -120,7 +120,7 @@ export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number, u
       ...targetJson(tp.target),
       associate: tp.type === 'connect' ? tp.associate.flat() : tp.associate,
       disassociate: tp.type === 'connect' ? tp.disassociate.flat() : tp.disassociate,
-      ...(refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : (tp.target.unresolved?.length ?? 0) > 0 && removalsOf(tp).length > 0 ? { held: { reason: 'names-unresolved' } } : {}),
+      ...((tp.target.unresolved?.length ?? 0) > 0 && removalsOf(tp).length > 0 ? { held: { reason: 'names-unresolved' } } : refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : {}),
       ...(tp.type === 'connect'
         ? { batches: { associate: tp.associate.length, disassociate: tp.disassociate.length } }
         : { deploy: tp.deploy, wait: tp.wait, retry: tp.retry, failed: tp.failed }),

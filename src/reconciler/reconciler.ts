@@ -18,6 +18,7 @@
  * decided here, for apply and the daemon alike, and a target's planned removals are held — none
  * of them made, the hold reported in its state and logged once — when:
  *
+ *   a name of it did not resolve (a mistyped username: NameNotFound)    │ 'names-unresolved'
  *   its desired set is empty and its document does not say allowEmpty  │ 'empty-desired'
  *   a desired item of it failed terminally (a mistyped ARN: 404)        │ 'associations-failed'
  *   an association of it failed in this pass (retryable or not)         │ 'associations-failed'
@@ -355,12 +356,13 @@ export class Reconciler {
   /** Why the pass must make none of the target's planned removals, if it must not. */
   private holdBeforePass(st: TargetState, removals: string[]): HeldRemovals | undefined {
     const t = st.target;
-    if (refusesEmptyPrune(t)) {
-      return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
-    }
+    // First: a desired set left empty by a typo is the typo's fault, and allowEmpty would not lift it.
     const unresolved = t.unresolved?.[0];
     if (unresolved !== undefined) {
       return held('names-unresolved', removals, `${unresolved.item} could not be resolved (${unresolved.code}); its removals wait until every name resolves (it may have been meant for one of them)`);
+    }
+    if (refusesEmptyPrune(t)) {
+      return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
     }
     const failedItem = [...t.desired.keys()].find((item) => st.terminal.has(item));
     if (failedItem !== undefined) {

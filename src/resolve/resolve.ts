@@ -12,6 +12,12 @@
  *   name selects nothing rather than something broader.
  * - A lookup that fails for a transient reason leaves every target of that document unresolved
  *   for this pass: it is not planned, nothing is pruned on it, and the caller retries.
+ * - A document that could not be resolved (transiently or not) contributes nothing, so it could
+ *   hide an ownership conflict: every prune: true target it may resolve to — its known targets
+ *   (each workspace of an ambiguous name), or, when the look-up of a workspace name or a selector
+ *   is what failed, every prune target of that instance (Connect) or region (WorkSpaces) — is
+ *   left out too, rather than pruned of what it asks for. A name that matches nothing reaches
+ *   no target.
  * - Documents that resolve to the same target are merged; a prune: true among them is an
  *   ownership conflict, reported for that target, and nothing is applied to it.
  */
@@ -33,8 +39,13 @@ export interface ResolveFailure {
   /** Where in the document the failed lookup is written. */
   at: SourceLocation;
   error: AwsCallError;
-  /** The targets it leaves out, where they are known (a workspace named by id). */
+  /** The targets it leaves out, where they are known (a workspace named by id or already resolved by name). */
   keys: string[];
+  /**
+   * When the document failed before its targets were known (a workspace name, a selector): the
+   * key prefix of every target it may resolve to (`connect/<region>/<instance>/`, `workspaces/<region>/`).
+   */
+  scope?: string;
 }
 
 export interface OwnershipConflict {
@@ -47,7 +58,10 @@ export interface ResolveResult {
   /** Resolved targets, sorted by key; without the blocked and conflicting ones. */
   targets: Target[];
   failures: ResolveFailure[];
-  /** Targets left out because a document contributing to them failed transiently. */
+  /**
+   * Targets left out because a document contributing to them failed transiently, or because a
+   * document that failed (for any reason) may resolve to them and they prune.
+   */
   blocked: string[];
   conflicts: OwnershipConflict[];
 }
@@ -78,13 +92,11 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
         return intent.type === 'connect' ? [await resolveConnect(intent, o, once)] : await resolveWorkSpaces(intent, o, once, failures);
       } catch (err) {
         if (!(err instanceof LookupFailed)) throw err;
-        failures.push({ document: intent.document, at: err.at, error: err.error, keys: knownKeys(intent) });
+        failures.push({ document: intent.document, at: err.at, error: err.error, ...reach(intent, err.keys) });
         return [];
       }
     }),
   );
-  // A transient failure blocks its targets even where another document resolved them.
-  const blocked = new Set(failures.filter((f) => f.error.kind !== 'terminal').flatMap((f) => f.keys));
   const byKey = new Map<string, { target: Target; docs: Intent[] }>();
   perDoc.forEach((contributions, i) => {
     const intent = intents[i]!;
@@ -106,6 +118,18 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
       if (c.name !== undefined && t.type === 'connect') t.name = c.name;
     }
   });
+  // A transient failure blocks its targets even where another document resolved them. A failed
+  // document contributed nothing: a prune target it may resolve to could be pruned of exactly
+  // what it asks for (resolved, that would be an ownership conflict), so it is left out as well.
+  const blocked = new Set(failures.filter((f) => f.error.kind !== 'terminal').flatMap((f) => f.keys));
+  for (const f of failures) {
+    for (const [key, { target }] of byKey) {
+      const mayReach = f.keys.includes(key) || (f.scope !== undefined && key.startsWith(f.scope));
+      if (!mayReach || !target.prune) continue;
+      blocked.add(key);
+      if (!f.keys.includes(key)) f.keys.push(key);
+    }
+  }
   const conflicts: OwnershipConflict[] = [];
   const targets: Target[] = [];
   for (const [key, { target, docs }] of byKey) {
@@ -126,6 +150,8 @@ class LookupFailed extends Error {
   constructor(
     readonly at: SourceLocation,
     readonly error: AwsCallError,
+    /** The document's targets, when they were known before the lookup failed. */
+    readonly keys?: string[],
   ) {
     super(error.message);
   }
@@ -140,9 +166,15 @@ async function lookup<T>(at: SourceLocation, p: Promise<T>): Promise<T> {
   }
 }
 
-function knownKeys(intent: Intent): string[] {
-  if (intent.type === 'connect') return intent.workspace.by === 'id' ? [connectKey(intent.region, intent.instanceId, intent.workspace.id)] : [];
-  return intent.workspaceIds.map((w) => workspaceKey(intent.region, w.value));
+/** The targets a failed document may resolve to: known keys, or a key prefix where they are not all known. */
+function reach(intent: Intent, known: string[] | undefined): { keys: string[]; scope?: string } {
+  if (known) return { keys: [...known] };
+  if (intent.type === 'connect') {
+    if (intent.workspace.by === 'id') return { keys: [connectKey(intent.region, intent.instanceId, intent.workspace.id)] };
+    return { keys: [], scope: connectKey(intent.region, intent.instanceId, '') };
+  }
+  const keys = intent.workspaceIds.map((w) => workspaceKey(intent.region, w.value));
+  return intent.selectors.length === 0 ? { keys } : { keys, scope: workspaceKey(intent.region, '') };
 }
 
 type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
@@ -175,11 +207,35 @@ async function resolveConnect(intent: ConnectIntent, o: ResolveOptions, once: On
     const ws = intent.workspace;
     const list = await lookup(ws.at, scan('workspaces', () => o.connect.workspaces(region, inst, o.signal)));
     const r = pick(list, ws.name, 'workspace', where);
-    if (!('found' in r)) throw new LookupFailed(ws.at, nameError('ListWorkspaces', region, r));
+    if (!('found' in r)) {
+      // A name that matches nothing reaches no target; an ambiguous one, each workspace of that name.
+      const reached = list.filter((n) => n.name === ws.name).map((n) => connectKey(region, inst, n.id));
+      throw new LookupFailed(ws.at, nameError('ListWorkspaces', region, r), reached);
+    }
     workspaceId = r.found.id;
     name = ws.name;
   }
   const key = connectKey(region, inst, workspaceId);
+  try {
+    return await resolveConnectItems(intent, o, key, workspaceId, name, users, profiles, once);
+  } catch (err) {
+    throw err instanceof LookupFailed && !err.keys ? new LookupFailed(err.at, err.error, [key]) : err;
+  }
+}
+
+async function resolveConnectItems(
+  intent: ConnectIntent,
+  o: ResolveOptions,
+  key: string,
+  workspaceId: string,
+  name: string | undefined,
+  users: () => Promise<Named[]>,
+  profiles: () => Promise<Named[]>,
+  once: Once,
+): Promise<Contribution> {
+  const region = intent.region!;
+  const inst = intent.instanceId;
+  const where = `instance ${inst}`;
   const items = new Map<string, { at: SourceLocation; label?: string }>();
   const unresolved: UnresolvedItem[] = [];
   for (const a of intent.resourceArns) if (!items.has(a.value)) items.set(a.value, { at: a.at });
