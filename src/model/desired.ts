@@ -51,7 +51,8 @@ export interface UnresolvedItem {
   /** As reported: `user jdoe`, `application Google Chrome`. */
   item: string;
   at: SourceLocation;
-  code: 'NameNotFound' | 'NameAmbiguous';
+  /** SelectsNothing: a userSelector of a prune target matched no user (likely a typo: held unless allowEmpty). */
+  code: 'NameNotFound' | 'NameAmbiguous' | 'SelectsNothing';
   /** With a "did you mean" where a near name exists. */
   message: string;
 }

@@ -281,6 +281,13 @@ async function resolveConnectItems(
       };
       const selected = await lookup(sel.at, once(`connect/${region}/${inst}/search/${JSON.stringify(query)}`, () => o.connect.searchUsers(region, inst, query, o.signal)));
       for (const u of selected) if (u.arn && !items.has(u.arn)) items.set(u.arn, { at: sel.at, label: `user ${u.name}` });
+      // On a prune target, a selector that selects nobody is most likely a typo (a tag value, a
+      // hierarchy group id AWS cannot tell us is wrong): prune would remove exactly the users it
+      // was meant to keep. It holds the removals, as an unknown name does, unless allowEmpty says
+      // an empty selection is intended.
+      if (selected.length === 0 && intent.prune && !intent.allowEmpty) {
+        unresolved.push({ item: 'userSelector', at: sel.at, code: 'SelectsNothing', message: `the userSelector selects no user of ${where} (check its tags and hierarchy group ids); set allowEmpty: true if an empty selection is intended` });
+      }
     }
   }
   const make = (): Target => ({ type: 'connect', key, region, instanceId: inst, workspaceId, desired: new Map(), prune: false, documents: [] });

@@ -309,18 +309,31 @@ describe('resolve safety: what stops names and selectors from removing what nobo
       await world();
       const doc = (extra: string[]) => connectDoc('supervisors', [`workspaceId: ${SUPERVISORS}`, 'userSelector:', '  tags: {team: nobody}', 'prune: true', ...extra]);
       const r = await resolve(doc([]));
-      assert.deepEqual([r.failures, r.targets[0]?.unresolved], [[], undefined], 'matching nobody is not a failure');
+      assert.deepEqual(r.failures, []);
+      // On a prune target a selector that selects nobody is reported (likely a typo) and holds the removals.
+      assert.deepEqual(r.targets[0]?.unresolved?.map((u) => `${u.item} ${u.code}`), ['userSelector SelectsNothing']);
       assert.deepEqual(desiredOf(r.targets[0]!), []);
       const st = (await reconcile(r.targets)).get(supervisorsKey)!;
       assert.deepEqual(mutations(), []);
       assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
       assert.equal(st.status, 'failed');
-      assert.deepEqual({ reason: st.held?.reason, count: st.held?.count }, { reason: 'empty-desired', count: 2 });
+      assert.deepEqual({ reason: st.held?.reason, count: st.held?.count }, { reason: 'names-unresolved', count: 2 });
 
       const allowed = await resolve(doc(['allowEmpty: true']));
       const st2 = (await reconcile(allowed.targets)).get(supervisorsKey)!;
       assert.equal(st2.status, 'converged');
       assert.deepEqual(liveSupervisors(), []);
+    });
+
+    it('a mistyped tag value beside listed users: the selector selects nobody, so the users it was meant for are not pruned', async () => {
+      await world();
+      // Supervisors holds agent20 and the Supervisors profile; the selector was meant to keep agent20's team.
+      const r = await resolve(connectDoc('supervisors', [`workspaceId: ${SUPERVISORS}`, 'routingProfiles: [Supervisors]', 'userSelector:', '  tags: {team: supervisorz}', 'prune: true']));
+      assert.ok(desiredOf(r.targets[0]!).length > 0, 'the desired set is not empty: the empty-set refusal would not catch it');
+      const st = (await reconcile(r.targets)).get(supervisorsKey)!;
+      assert.deepEqual(mutations().filter((c) => c.operation === 'DisassociateWorkspace'), [], 'nothing removed');
+      assert.deepEqual(liveSupervisors(), SUPERVISORS_BEFORE);
+      assert.equal(st.held?.reason, 'names-unresolved');
     });
 
     it('a WorkSpaces selector that matches nothing makes no target at all: no WorkSpace is touched', async () => {
