@@ -131,12 +131,15 @@ function listPage<T>(index: SortedIndex<T>, query: URLSearchParams, max: number,
  * occurrence fails like a second call would (409 / 404): the stricter plausible behaviour.
  */
 function batch(op: 'AssociateWorkspace' | 'DisassociateWorkspace', ctx: CallContext, labels: string[], body: Record<string, unknown>): unknown {
-  const inst = instance(ctx, labels[0]);
-  const ws = workspace(inst, labels[1]);
+  // Model constraints first, as AWS's front end checks them: 26 ARNs for an unknown instance are
+  // an InvalidParameterException, not a ResourceNotFoundException.
   const arns = body.ResourceArns;
   if (arns === undefined) throw connectError('InvalidParameterException', 'ResourceArns is required.');
   if (!Array.isArray(arns) || arns.some((a) => typeof a !== 'string')) throw connectError('InvalidRequestException', 'ResourceArns must be a list of strings.');
   if (arns.length < 1 || arns.length > 25) throw connectError('InvalidParameterException', `ResourceArns must contain 1 to 25 items, got ${arns.length}.`);
+  if (labels[1] !== undefined && (labels[1].length < 1 || labels[1].length > 256)) throw connectError('InvalidParameterException', 'WorkspaceId must be 1 to 256 characters.');
+  const inst = instance(ctx, labels[0]);
+  const ws = workspace(inst, labels[1]);
   const lag = { now: ctx.now(), lagMs: ctx.faults.searchLagMs };
   const SuccessfulList: { ResourceArn: string }[] = [];
   const FailedList: { ResourceArn: string; ErrorCode: string; ErrorMessage: string }[] = [];

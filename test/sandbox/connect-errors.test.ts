@@ -30,6 +30,8 @@ const cases: Case[] = [
     call: (c) => c.send(new ListUsersCommand({ InstanceId: 'nope' })) },
   { reason: '26 ResourceArns → InvalidParameterException 400', type: InvalidParameterException, status: 400,
     call: (c) => c.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: SUPPORT_FLOOR, ResourceArns: arns(26) })) },
+  { reason: '26 ResourceArns for an unknown instance → InvalidParameterException (model constraints before look-ups, as AWS)', type: InvalidParameterException, status: 400,
+    call: (c) => c.send(new AssociateWorkspaceCommand({ InstanceId: 'no-such-instance', WorkspaceId: SUPPORT_FLOOR, ResourceArns: arns(26) })) },
   { reason: 'no ResourceArns → InvalidParameterException 400', type: InvalidParameterException, status: 400,
     call: (c) => c.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: SUPPORT_FLOOR, ResourceArns: [] })) },
   { reason: 'an empty WorkspaceId label → InvalidParameterException', type: InvalidParameterException, status: 400,
