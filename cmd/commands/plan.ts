@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { Target } from '../../src/config/types.js';
 import { plan } from '../../src/reconciler/plan.js';
 import { Observer } from '../../src/reconciler/observer.js';
-import type { ObservedState } from '../../src/reconciler/types.js';
+import type { Observed, ObservedState } from '../../src/reconciler/types.js';
 import { createLogger } from '../../src/log.js';
 import { addAwsOptions, addCommonOptions, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
@@ -41,7 +41,8 @@ export function planCommand(): Command {
       const observer = observerFor(rt);
       observer.setTargets(resolved);
       const { observed, errors } = await observer.observeAll(resolved, 0);
-      const ok = resolved.filter((t) => observed.has(t.key));
+      // Names AWS returned with the observation label what resolution did not (ids written by hand).
+      const ok = resolved.filter((t) => observed.has(t.key)).map((t) => withObservedNames(t, observed.get(t.key)));
       const p = plan(ok, observed);
       const unresolved = resolutionFailures(resolution);
       if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune, unresolved));
@@ -55,4 +56,12 @@ export function planCommand(): Command {
     }
   });
   return cmd;
+}
+
+/** The target with labels for items the observation named (removals, and ids written by hand). */
+function withObservedNames(t: Target, o: Observed | undefined): Target {
+  if (o?.type !== 'connect' || !o.names || t.type !== 'connect') return t;
+  const labels = new Map(o.names);
+  for (const [item, label] of t.labels ?? []) labels.set(item, label);
+  return { ...t, labels };
 }

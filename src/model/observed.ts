@@ -32,6 +32,8 @@ export interface ObservedConnect {
   type: 'connect';
   key: string;
   associated: Set<string>;
+  /** What AWS calls each associated resource (ResourceName, with its type): `user jdoe`. */
+  names?: Map<string, string>;
 }
 
 export interface ObservedApplication {

@@ -31,7 +31,8 @@ describe('cli: plan', () => {
     assert.equal(r.stderr, '');
     const lines = r.stdout.split('\n');
     assert.equal(lines.filter((l) => l.startsWith('  + ')).length, 40);
-    assert.deepEqual(lines.filter((l) => l.startsWith('  - ')), [`  - ${agentArn(20)}`, '  - wsa-zoom000001']);
+    // A removal carries the name AWS returned with the observation, at no extra call.
+    assert.deepEqual(lines.filter((l) => l.startsWith('  - ')), [`  - ${agentArn(20)} (user agent20)`, '  - wsa-zoom000001']);
     assert.equal(lines.filter((l) => l === '  ~ deploy').length, 7);
     assert.ok(lines.includes(`  + ${profileArn(2)}`));
     assert.match(r.stdout, /^Connect workspace 5f4e3d2c-aaaa-bbbb-cccc-444455556666 .* ← supervisors \[prune\]$/m);

@@ -73,8 +73,9 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     }
 
     let byWorkspace: Map<string, Set<string>>;
+    const names = new Map<string, string>();
     try {
-      byWorkspace = await this.scan(region, first.instanceId, signal);
+      byWorkspace = await this.scan(region, first.instanceId, signal, names);
     } catch (err) {
       rethrowAbort(err, signal);
       const targetKey = targets.length === 1 ? first.key : undefined;
@@ -88,6 +89,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
         key: t.key,
         associated: new Set(byWorkspace.get(t.workspaceId) ?? []),
       };
+      const named = new Map([...observed.associated].flatMap((arn) => (names.has(arn) ? [[arn, names.get(arn)!] as const] : [])));
+      if (named.size > 0) observed.names = named;
       out.set(t.key, { ok: true, observed });
     }
     return out;
@@ -128,7 +131,7 @@ export class ConnectProvider implements Provider<ConnectTarget> {
   }
 
   /** Every association of the instance, by workspace id: one page per gated call. */
-  private async scan(region: string, instanceId: string, signal?: AbortSignal): Promise<Map<string, Set<string>>> {
+  private async scan(region: string, instanceId: string, signal?: AbortSignal, names?: Map<string, string>): Promise<Map<string, Set<string>>> {
     const client: ConnectClient = this.clients.connect(region);
     const info: CallInfo = { service: 'connect', region, operation: SEARCH };
     let byWorkspace = new Map<string, Set<string>>();
@@ -162,6 +165,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
         let set = byWorkspace.get(a.WorkspaceId);
         if (!set) byWorkspace.set(a.WorkspaceId, (set = new Set()));
         set.add(a.ResourceArn);
+        // Free with the scan: names beside ids in plan without any extra call.
+        if (names && a.ResourceName) names.set(a.ResourceArn, `${a.ResourceType === 'ROUTING_PROFILE' ? 'routing profile' : 'user'} ${a.ResourceName}`);
       }
       nextToken = page.NextToken || undefined;
       // A token handed back unchanged would loop forever; a truncated scan must not pass as a
