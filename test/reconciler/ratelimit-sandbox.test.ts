@@ -46,7 +46,9 @@ describe('retry storm against the sandbox quotas (real SDK)', function () {
       assert.equal(results.length, 300);
       // The limiter did hold calls beyond the burst for a window (burst / rate seconds).
       const windowMs = (1000 * tc.limit.burst) / tc.limit.rate;
-      assert.ok(starts[tc.limit.burst]! - starts[0]! >= windowMs - 2, `call ${tc.limit.burst + 1} started ${starts[tc.limit.burst]! - starts[0]!} ms after the first`);
+      // (Without the limiter all 300 start at once; the slack is for a loaded machine, where the
+      // first call's own timestamp can be taken a few ms after p-queue's.)
+      assert.ok(starts[tc.limit.burst]! - starts[0]! >= windowMs - 50, `call ${tc.limit.burst + 1} started ${starts[tc.limit.burst]! - starts[0]!} ms after the first`);
       const answered = h.callsOf('ListWorkspaces');
       const throttled = answered.filter((c) => c.throttled).length;
       assert.equal(answered.length - throttled, 300, 'every call succeeded once');
