@@ -292,6 +292,7 @@ export class Daemon {
     for (const where of this.unreachable) if (!inUse.has(where)) this.unreachable.delete(where);
     const result: ReloadResult = changes.added + changes.changed + changes.removed > 0 || !previous.size ? 'applied' : 'unchanged';
     this.o.metrics.onReload(result, { revision: revision ?? 'unknown', files: state.files.length, documents: state.documentCount, targets: targets.length });
+    this.o.metrics.onResolved(targets);
     if (result === 'applied') {
       this.log.info({ reason, revision, files: state.files.length, targets: targets.length, ...changes, removals }, 'desired state applied');
     }

@@ -7,6 +7,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallEvent } from '../reconciler/ratelimit.js';
+import type { Target } from '../model/desired.js';
 import type { Reconciler, TargetStatus } from '../reconciler/reconciler.js';
 
 const KINDS = ['connect', 'workspaces'] as const;
@@ -40,6 +41,7 @@ export class Metrics {
   private readonly desiredInfo: Gauge<'revision' | 'files' | 'documents' | 'targets'>;
   private readonly reloads: Counter<'result'>;
   private readonly desiredValid: Gauge;
+  private readonly selected: Gauge<'kind' | 'document' | 'what'>;
   private reconciler?: Reconciler;
 
   constructor(o: { defaultMetrics?: boolean } = {}) {
@@ -57,6 +59,12 @@ export class Metrics {
     this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last reconciled to converged (Unix time)', labelNames: ['controller'], registers });
     this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });
     this.reloads = new Counter({ name: 'workspace_reconciler_desired_state_reloads_total', help: 'Loads of the desired state by result (applied, unchanged, invalid, refused)', labelNames: ['result'], registers });
+    this.selected = new Gauge({
+      name: 'workspace_reconciler_document_selected',
+      help: 'What each document of the desired state resolved to at the last reload: targets, and items (users, routing profiles, applications) over them',
+      labelNames: ['kind', 'document', 'what'],
+      registers,
+    });
     this.desiredValid = new Gauge({ name: 'workspace_reconciler_desired_state_valid', help: '1 when the last load of the desired state was valid and enforced, 0 when the previous one is still being enforced', registers });
 
     const self = this;
@@ -154,6 +162,25 @@ export class Metrics {
     if (info) {
       this.desiredInfo.reset();
       this.desiredInfo.set({ revision: info.revision, files: String(info.files), documents: String(info.documents), targets: String(info.targets) }, 1);
+    }
+  }
+
+  /** Per document: how many targets it resolved to, and how many desired items it gave them. */
+  onResolved(targets: readonly Target[]): void {
+    const per = new Map<string, { kind: string; document: string; targets: number; items: number }>();
+    for (const t of targets) {
+      for (const d of t.documents) {
+        const k = `${d.kind}/${d.name}`;
+        const e = per.get(k) ?? { kind: d.kind, document: d.name, targets: 0, items: 0 };
+        e.targets += 1;
+        e.items += t.desired.size;
+        per.set(k, e);
+      }
+    }
+    this.selected.reset();
+    for (const e of per.values()) {
+      this.selected.set({ kind: e.kind, document: e.document, what: 'targets' }, e.targets);
+      this.selected.set({ kind: e.kind, document: e.document, what: 'items' }, e.items);
     }
   }
 

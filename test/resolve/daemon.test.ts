@@ -70,4 +70,13 @@ describe('daemon: names and selectors resolved on every reload', function () {
     assert.match(logged[0]!.msg, /did you mean 'agent20'\?/);
     assert.equal(await w!.metric('workspace_reconciler_removals_held', { kind: 'connect', reason: 'names-unresolved' }), 1);
   });
+
+  it('/metrics shows what each document selected: its targets and its items', async () => {
+    const doc = connectDoc('billing', ['workspaceName: Billing desk', 'userSelector:', '  tags: {team: billing}']);
+    await daemonWith(doc);
+    await settledNow();
+    const labels = { kind: 'ConnectWorkspaceAssociations', document: 'billing' };
+    assert.equal(await w!.metric('workspace_reconciler_document_selected', { ...labels, what: 'targets' }), 1);
+    assert.equal(await w!.metric('workspace_reconciler_document_selected', { ...labels, what: 'items' }), 5, 'agent11..agent15');
+  });
 });
