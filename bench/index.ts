@@ -8,11 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { printPlanBench, runPlanBench } from './plan.js';
 import { printReconcileBench, runReconcileBench } from './reconcile.js';
 import { runSoakBench } from './soak.js';
+import { runResolveBench } from './resolve.js';
 
 const benches: Record<string, () => Promise<void> | void> = {
   plan: () => printPlanBench(runPlanBench()),
   reconcile: async () => printReconcileBench(await runReconcileBench()),
   soak: async () => void (await runSoakBench()),
+  resolve: () => runResolveBench(),
 };
 
 const args = process.argv.slice(2);
