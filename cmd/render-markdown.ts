@@ -31,9 +31,9 @@ export function mdText(s: string): string {
   return oneLine(s).replace(/[\\`*_[\]<>|~&@]/g, '\\$&');
 }
 
-/** Text inside an HTML element (the `<summary>`). */
+/** Text inside an HTML element (the `<summary>`); `@` as an entity, so a name mentions nobody. */
 export function htmlText(s: string): string {
-  return oneLine(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return oneLine(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/@/g, '&#64;');
 }
 
 /** An id in a code span: ids are validated by the loader (no backtick, no `|`), so none needs escaping. */
