@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { RateLimit } from '../src/reconciler/ratelimit.js';
 import { DEFAULT_LIMITS } from '../src/reconciler/ratelimit.js';
-import { collectOperationLimit, parseDuration, parseNonNegativeInt, parseOutput, parsePositiveDuration, parsePositiveNumber, parseRegion } from './options.js';
+import { collectOperationLimit, parseDuration, parseNonNegativeInt, parseOutput, parsePlanOutput, parsePositiveDuration, parsePositiveNumber, parseRegion } from './options.js';
 import type { OutputFormat } from './options.js';
 
 export interface CommonOptions {
@@ -26,11 +26,17 @@ export interface AwsOptions extends CommonOptions, LogOptions {
   callTimeout: number;
 }
 
-/** --region and --output; with `logLevel`, also --log-level and --log-format (commands that log). */
-export function addCommonOptions(cmd: Command, defaults: { logLevel?: string } = {}): Command {
+/**
+ * --region and --output; with `logLevel`, also --log-level and --log-format (commands that log).
+ * `markdown: true` (plan only) adds markdown to --output's formats.
+ */
+export function addCommonOptions(cmd: Command, defaults: { logLevel?: string; markdown?: boolean } = {}): Command {
+  const output = defaults.markdown
+    ? new Option('--output <format>', 'output format: text, json or markdown (a pull-request comment)').argParser(parsePlanOutput)
+    : new Option('--output <format>', 'output format: text or json').argParser(parseOutput);
   cmd
     .option('--region <region>', 'region for documents without spec.region (default: the AWS SDK chain, e.g. AWS_REGION)', parseRegion)
-    .addOption(new Option('--output <format>', 'output format: text or json').default('text').argParser(parseOutput));
+    .addOption(output.default('text'));
   if (defaults.logLevel === undefined) return cmd;
   return cmd
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default(defaults.logLevel))
@@ -49,7 +55,7 @@ export function addAwsOptions(cmd: Command): Command {
     .addOption(durationOption('--call-timeout <duration>', 'deadline of each attempt of each AWS call (a hung endpoint is a retryable failure, never a hang)', '30s', parsePositiveDuration));
 }
 
-export function limitsOf(o: AwsOptions): { connectLimit: RateLimit; workspacesLimit: RateLimit; operationLimits?: Record<string, RateLimit>; callTimeoutMs: number } {
+export function limitsOf(o: Omit<AwsOptions, 'output'>): { connectLimit: RateLimit; workspacesLimit: RateLimit; operationLimits?: Record<string, RateLimit>; callTimeoutMs: number } {
   return {
     callTimeoutMs: o.callTimeout,
     operationLimits: o.operationLimit,

@@ -53,8 +53,19 @@ export function parseRegion(value: string): string {
 }
 
 export type OutputFormat = 'text' | 'json';
+/** `plan` alone also prints markdown (a pull-request comment). */
+export type PlanOutputFormat = OutputFormat | 'markdown';
+
 export function parseOutput(value: string): OutputFormat {
-  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError(`expected text or json, got '${value}'`);
+  if (value !== 'text' && value !== 'json') {
+    const only = value === 'markdown' ? ' (markdown is for plan only)' : '';
+    throw new InvalidArgumentError(`expected text or json, got '${value}'${only}`);
+  }
+  return value;
+}
+
+export function parsePlanOutput(value: string): PlanOutputFormat {
+  if (value !== 'text' && value !== 'json' && value !== 'markdown') throw new InvalidArgumentError(`expected text, json or markdown, got '${value}'`);
   return value;
 }
 

@@ -22,13 +22,9 @@ export type { ObserveError } from '../src/reconciler/observer.js';
 
 export function planText(plan: Plan, errors: ObserveError[], maxPrune: number, unresolved: Failure[] = []): string {
   const lines: string[] = [];
-  let unchanged = 0;
   for (const tp of plan.targets) {
     const body = targetLines(tp);
-    if (body.length === 0) {
-      unchanged++;
-      continue;
-    }
+    if (body.length === 0) continue;
     lines.push(describeTarget(tp.target), ...body.map((l) => `  ${l}`), '');
   }
   for (const e of errors) {
@@ -41,10 +37,16 @@ export function planText(plan: Plan, errors: ObserveError[], maxPrune: number, u
   if (s.disassociate > maxPrune) {
     lines.push(`WARNING: this plan removes ${s.disassociate} associations, more than --max-prune ${maxPrune}; apply will refuse it.`, '');
   }
-  lines.push(`Plan: ${summaryText(s)}${unchanged ? `; ${count(unchanged, 'target')} unchanged` : ''}.`);
+  lines.push(planSummaryLine(plan));
   if (errors.length) lines.push(`${count(errors.length, 'target')} could not be observed.`, ...hints(errors.map((e) => e.error.code)));
   if (unresolved.length) lines.push(`${count(unresolved.length, 'document')} could not be resolved: nothing is planned for them.`, ...hints(unresolved.map((f) => f.code)));
   return lines.join('\n') + '\n';
+}
+
+/** `Plan: 3 to associate, …; 2 targets unchanged.`: the last line of the text plan, the first of the markdown one. */
+export function planSummaryLine(plan: Plan): string {
+  const unchanged = plan.targets.filter((tp) => targetLines(tp).length === 0).length;
+  return `Plan: ${summaryText(plan.summary)}${unchanged ? `; ${count(unchanged, 'target')} unchanged` : ''}.`;
 }
 
 /** What a person can do about an error that stops every call, or undefined. */
@@ -83,11 +85,16 @@ export function refusedRemovals(tp: TargetPlan): string | undefined {
   return `! prune: true with an empty desired set: apply refuses these ${n} removals (set allowEmpty: true in the document if they are intended)`;
 }
 
-function targetLines(tp: TargetPlan): string[] {
+/** The target's `!` lines: names that did not resolve, and removals apply holds back because of them or of an empty desired set. */
+export function guardLines(tp: TargetPlan): string[] {
   const refused = refusedRemovals(tp);
   const unresolved = (tp.target.unresolved ?? []).map((u) => `! ${u.item}: ${u.code}: ${u.message} (${u.at.file}:${u.at.line}:${u.at.col})`);
   const held = unresolved.length > 0 && removalsOf(tp).length > 0 ? [`! apply holds this target's ${removalsOf(tp).length} removals until every name resolves`] : [];
-  return [...unresolved, ...held, ...(refused ? [refused] : []), ...changeLines(tp)];
+  return [...unresolved, ...held, ...(refused ? [refused] : [])];
+}
+
+export function targetLines(tp: TargetPlan): string[] {
+  return [...guardLines(tp), ...changeLines(tp)];
 }
 
 /** An item with the name it was written as, where it was resolved from one: `arn… (user jdoe)`. */
@@ -96,7 +103,7 @@ export function labelled(t: Target, item: string): string {
   return label === undefined ? item : `${item} (${label})`;
 }
 
-function changeLines(tp: TargetPlan): string[] {
+export function changeLines(tp: TargetPlan): string[] {
   const l = (item: string) => labelled(tp.target, item);
   if (tp.type === 'connect') {
     return [...tp.associate.flat().map((a) => `+ ${l(a)}`), ...tp.disassociate.flat().map((a) => `- ${l(a)}`)];

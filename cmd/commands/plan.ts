@@ -9,12 +9,15 @@ import { addAwsOptions, addCommonOptions, limitsOf } from '../common.js';
 import type { AwsOptions } from '../common.js';
 import { checkTargets, loadOrFail } from '../desired.js';
 import { EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
+import type { PlanOutputFormat } from '../options.js';
 import { planJson, planText, resolutionFailures } from '../render.js';
+import { planMarkdown } from '../render-markdown.js';
 import { resolveDesired } from '../../src/resolve/index.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime } from '../runtime.js';
 
-interface PlanOptions extends AwsOptions {
+interface PlanOptions extends Omit<AwsOptions, 'output'> {
+  output: PlanOutputFormat;
   detailedExitcode: boolean;
 }
 
@@ -27,7 +30,7 @@ export function planCommand(): Command {
     .description('observe AWS and print the changes apply would make (read-only: no mutating call)')
     .argument('<path...>', 'YAML files or directories')
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)', false);
-  addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: PlanOptions) => {
+  addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn', markdown: true })).action(async (paths: string[], o: PlanOptions) => {
     const { state } = await loadOrFail({ paths, region: o.region });
     const targets = checkTargets(state, o.allowEmpty);
     const log = createLogger({ level: o.logLevel, format: o.logFormat });
@@ -46,6 +49,7 @@ export function planCommand(): Command {
       const p = plan(ok, observed);
       const unresolved = resolutionFailures(resolution);
       if (o.output === 'json') writeJson(planJson(p, errors, o.maxPrune, unresolved));
+      else if (o.output === 'markdown') process.stdout.write(planMarkdown(p, errors, o.maxPrune, unresolved));
       else process.stdout.write(planText(p, errors, o.maxPrune, unresolved));
       const changes = p.summary.associate + p.summary.disassociate + p.summary.deploy > 0;
       // A name that resolves to nothing is an error in the desired state, like one that cannot be observed.
