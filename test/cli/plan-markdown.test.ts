@@ -5,6 +5,7 @@
  * per changed target holding a `diff` code block with names beside ids. Also: the same state gives
  * byte-identical markdown, user data cannot break the table, and --detailed-exitcode.
  */
+import { marked } from 'marked';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,18 +29,9 @@ interface Cell {
 }
 type Lexer = (markdown: string) => Tok[];
 
-/**
- * marked, loaded at run time so the rest of the suite runs where it is not installed yet
- * (a devDependency: `npm install -D marked`). Without it the parser tests are skipped, loudly.
- */
-async function loadLexer(): Promise<Lexer | undefined> {
-  const name = 'marked';
-  try {
-    const m = (await import(name)) as { marked: { lexer(src: string, o?: { gfm?: boolean }): Tok[] } };
-    return (md) => m.marked.lexer(md, { gfm: true });
-  } catch {
-    return undefined;
-  }
+/** marked (a devDependency), GFM: tables, fenced code, raw HTML blocks. */
+function loadLexer(): Lexer {
+  return (md) => marked.lexer(md, { gfm: true }) as unknown as Tok[];
 }
 
 /** The blocks of a document, without the blank-line tokens between them. */
@@ -92,15 +84,8 @@ describe('cli: plan --output markdown', () => {
   const t = perTest({ sandbox: {} });
 
   describe('structure (parsed with marked)', () => {
-    let lex: Lexer | undefined;
-    before(async function () {
-      lex = await loadLexer();
-      if (!lex) {
-        console.warn('    marked is not installed (npm install -D marked): the markdown structure tests are skipped');
-        this.skip();
-      }
-    });
-    const parse = (md: string) => blocks(lex as Lexer, md);
+    const lex = loadLexer();
+    const parse = (md: string) => blocks(lex, md);
 
     it('summary paragraph, warnings, one table row per target with its counts, then a details block per changed target with names beside ids', async () => {
       const args = ['plan', ...EXAMPLES, NAMES, '--max-prune', '1'];
@@ -156,7 +141,7 @@ describe('cli: plan --output markdown', () => {
       );
       const sup = details.find((d) => d.summary.includes(WORKSPACE.supervisors))!;
       assert.match(sup.summary, /← supervisors \[prune\]: 3 to associate, 1 to disassociate$/);
-      assert.deepEqual(sup.diff.filter((l) => l.startsWith('- ')), [`- ${agentArn(20)}`]);
+      assert.deepEqual(sup.diff.filter((l) => l.startsWith("- ")), [`- ${agentArn(20)} (user agent20)`], "a removal carries the name the observation returned");
       assert.equal(sup.diff.filter((l) => l.startsWith('+ ')).length, 3);
       const bill = details.find((d) => d.summary.includes(WORKSPACE.billingDesk))!;
       assert.match(bill.summary, /'Billing desk'/);
