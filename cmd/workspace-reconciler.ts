@@ -13,6 +13,7 @@ import { applyCommand } from './commands/apply.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { CommandError, EXIT_ERROR } from './errors.js';
 import { wantsJson, wasJsonWritten, writeJson } from './output.js';
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [validateCommand(), planCommand(), applyCommand(), runCommand(), sandboxCommand()]) {
+  for (const cmd of [validateCommand(), planCommand(), applyCommand(), runCommand(), sandboxCommand(), schemaCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

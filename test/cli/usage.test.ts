@@ -13,7 +13,7 @@ describe('cli: usage', () => {
   const env = () => cliEnv(dir as string);
 
   const help = [
-    { reason: 'the program lists its commands', args: ['--help'], lists: ['validate', 'plan', 'apply', 'run', 'sandbox'] },
+    { reason: 'the program lists its commands', args: ['--help'], lists: ['validate', 'plan', 'apply', 'run', 'sandbox', 'schema'] },
     { reason: 'validate lists its options', args: ['validate', '--help'], lists: ['<path...>', '--region <region>', '--output <format>', '--allow-empty'] },
     {
       reason: 'plan lists its options',

@@ -3,29 +3,7 @@
  * (plain, or single-quoted with its '' escapes counted), the scalar itself where the column
  * cannot be known (an alias, whose value is written elsewhere; a value folded over lines).
  */
-import { agentArn, CONNECT, edit, runProblemCases, WORKSPACES } from './fixtures.js';
+import { runProblemCases } from './fixtures.js';
+import { cases } from './cases/columns.js';
 
-const ARN = agentArn(1);
-
-runProblemCasesIn('config: columns of characters inside scalars', [
-  {
-    reason: "single quotes: each '' before the character counts as two columns",
-    files: edit(WORKSPACES, ['    - wsa-chrome0001', "    - 'w''sa\u200b-chrome0001'"]),
-    // '    - ' is 6 columns, the quote 1, w''sa 5: the character is at column 13.
-    errors: [['a.yaml', 10, 13, 'U+200B ZERO WIDTH SPACE at character 5']],
-  },
-  {
-    reason: 'an alias: at the alias, not at a column of the anchored text',
-    files: edit(WORKSPACES, ['  name: engineering-desktops', '  name: engineering-desktops\n  labels: {a: &x wsa-chr\u200bome0001}'], ['    - wsa-chrome0001', '    - *x']),
-    errors: [['a.yaml', 11, 7, 'U+200B ZERO WIDTH SPACE']],
-  },
-  {
-    reason: 'a plain scalar folded over two lines: at the scalar',
-    files: edit(CONNECT, [`    - ${ARN}`, `    - ${ARN.slice(0, 20)}\n      ${ARN.slice(20, 30)}\u200b${ARN.slice(30)}`]),
-    errors: [['a.yaml', 10, 7, 'U+200B ZERO WIDTH SPACE']],
-  },
-]);
-
-function runProblemCasesIn(title: string, cases: Parameters<typeof runProblemCases>[0]): void {
-  describe(title, () => runProblemCases(cases));
-}
+describe('config: columns of characters inside scalars', () => runProblemCases(cases));
