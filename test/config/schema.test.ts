@@ -8,10 +8,10 @@
  * has: a key that is not a string, such as `1: x` in labels or tags; YAML → JSON makes it "1". As
  * a spec field both reject it, as an unknown field.)
  *
- * The schema half needs ajv (a devDependency). Until ajv is in package.json those tests are
- * pending (and say so); once it is listed, a missing ajv is a failure.
+ * The schema half is validated with ajv (draft 2020-12, strict).
  */
 import assert from 'node:assert/strict';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,21 +37,11 @@ interface Validate {
   errors?: { instancePath: string; message?: string }[] | null;
 }
 
-/** ajv's 2020-12 validator, or undefined while ajv is not a devDependency (then the schema half is pending). */
-async function loadValidator(): Promise<Validate | undefined> {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
-  // A specifier in a variable: the type checker does not need ajv to be installed.
-  const specifier = 'ajv/dist/2020.js';
-  let mod: { default: new (options: object) => { compile(schema: object): Validate } };
-  try {
-    mod = await import(specifier);
-  } catch (err) {
-    if (pkg.devDependencies?.ajv) throw err;
-    return undefined;
-  }
+/** ajv's 2020-12 validator (a devDependency). */
+function loadValidator(): Validate {
   // strict: unknown keywords, ignored keywords and untyped keywords are errors; strictRequired
   // would refuse `required` inside oneOf/anyOf, the idiom for "one of these fields".
-  return new mod.default({ strict: true, strictRequired: false, allErrors: true }).compile(SCHEMA);
+  return new Ajv2020({ strict: true, strictRequired: false, allErrors: true }).compile(SCHEMA) as unknown as Validate;
 }
 
 /**
@@ -208,12 +198,7 @@ function verdicts(entry: Corpus, used: Set<string>): Verdict[] {
 const show = (ps: Problem[]) => ps.map((p) => `  ${p.file}:${p.line}:${p.col}: ${p.message}`).join('\n') || '  (none)';
 
 describe('schema: the JSON Schema and the loader agree', () => {
-  let validate: Validate | undefined;
-
-  before(async () => {
-    validate = await loadValidator();
-    if (!validate) console.warn('    (ajv is not a devDependency yet: the schema half of these tests is pending; npm install -D ajv)');
-  });
+  const validate = loadValidator();
 
   it('is a draft 2020-12 schema with a stable $id, shipped in the package', () => {
     assert.equal(SCHEMA.$schema, 'https://json-schema.org/draft/2020-12/schema');
@@ -239,7 +224,6 @@ describe('schema: the JSON Schema and the loader agree', () => {
     it(entry.name, function () {
       const all = verdicts(entry, used);
       const check = validate;
-      if (!check) return this.skip();
       for (const v of all) {
         if (!v.json) {
           assert.ok(v.loaderErrors.length > 0, `${v.where}: the loader accepts a document that is not a JSON value`);
@@ -259,7 +243,6 @@ describe('schema: the JSON Schema and the loader agree', () => {
   }
 
   it('every exception is still needed by some fixture (none is stale)', function () {
-    if (!validate) this.skip();
     const listed = [...BEYOND_SCHEMA.map((r) => r.reason), ...Object.values(NOT_JSON)];
     assert.deepEqual(listed.filter((reason) => !used.has(reason)), []);
   });
@@ -269,7 +252,6 @@ describe('schema: the JSON Schema and the loader agree', () => {
       const r = loadDesiredStateFromText([{ file: 'a.yaml', text: tc.text }]);
       assert.ok(r.errors.length > 0, 'the loader rejects it');
       const check = validate;
-      if (!check) return this.skip();
       const doc = parseAllDocuments(tc.text);
       assert.ok(Array.isArray(doc) && doc.length === 1);
       assert.equal(check(doc[0].toJS()), false, 'the schema rejects it');
