@@ -336,6 +336,22 @@ describe('resolve safety: what stops names and selectors from removing what nobo
       assert.equal(st.held?.reason, 'names-unresolved');
     });
 
+    it('a WorkSpace that leaves a selection is no longer managed, and never cleaned up', async () => {
+      await world();
+      const doc = (users: string) => workspacesDoc('selected', ['workspaces:', '  - directoryId: d-9067a1b2c3', `    userNames: [${users}]`, 'applicationIds: [wsa-slack00001]', 'prune: true']);
+      const first = await resolve(doc('eng1, eng2'));
+      await reconcile(first.targets);
+      assert.ok(liveApps('ws-eng0000001').includes('wsa-slack00001'));
+      const mark = w!.sandbox.calls.length;
+      // eng1 leaves the selection: its WorkSpace is no target any more, and keeps what it has.
+      const second = await resolve(doc('eng2'));
+      assert.deepEqual(second.targets.map((t) => t.key), ['workspaces/us-east-1/ws-eng0000002']);
+      const before = liveApps('ws-eng0000001');
+      await reconcile(second.targets);
+      assert.deepEqual(liveApps('ws-eng0000001'), before, 'nothing removed from the WorkSpace that left');
+      assert.deepEqual(mutations(mark).filter((c) => c.input.WorkspaceId === 'ws-eng0000001'), []);
+    });
+
     it('a WorkSpaces selector that matches nothing makes no target at all: no WorkSpace is touched', async () => {
       await world();
       const r = await resolve(workspacesDoc('nothing', ['workspaces:', '  - directoryId: d-9067c0ffee', '    tags: {dept: nobody}', 'applicationIds: []', 'prune: true', 'allowEmpty: true']));
