@@ -47,6 +47,8 @@ describe('cli: usage', () => {
     { reason: 'a --poll-interval below 10ms', args: ['apply', '--poll-interval', '1ms', 'examples'], error: "error: option '--poll-interval <duration>' argument '1ms' is invalid. expected a duration of at least 10ms, got '1ms'" },
     { reason: 'validate does not log, so it has no --log-level', args: ['validate', '--log-level', 'debug', 'examples'], error: "error: unknown option '--log-level'" },
     { reason: 'an unknown option of plan', args: ['plan', '--bogus', 'examples'], error: "error: unknown option '--bogus'" },
+    { reason: 'an --operation-limit that is not OP=RATE[:BURST]', args: ['plan', '--operation-limit', 'ListUsers:10', 'examples'], error: "error: option '--operation-limit <op=rate[:burst]>' argument 'ListUsers:10' is invalid. expected OPERATION=RATE[:BURST] such as ListUsers=10:10, got 'ListUsers:10'" },
+    { reason: 'an --operation-limit with a rate of 0', args: ['apply', '--operation-limit', 'ListUsers=0', 'examples'], error: "error: option '--operation-limit <op=rate[:burst]>' argument 'ListUsers=0' is invalid. expected a number > 0, got '0'" },
     { reason: 'an unknown option of apply', args: ['apply', '--prunne', 'examples'], error: "error: unknown option '--prunne'" },
     { reason: 'an unknown command', args: ['destroy', 'examples'], error: "error: unknown command 'destroy'" },
     { reason: 'a missing path', args: ['plan'], error: "error: missing required argument 'path'" },
