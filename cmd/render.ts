@@ -1,7 +1,7 @@
 /** How plans and reports look: text for a person, JSON (one document on stdout) for a script. */
 import type { Target } from '../src/config/types.js';
 import type { Failure, TargetState } from '../src/reconciler/reconciler.js';
-import { refusesEmptyPrune, removalsOf } from '../src/reconciler/reconciler.js';
+import { desiredHold, removalsOf } from '../src/reconciler/reconciler.js';
 import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
 import type { ObserveError } from '../src/reconciler/observer.js';
 import { hasChanges } from '../src/reconciler/plan.js';
@@ -81,7 +81,7 @@ export function summaryText(s: PlanSummary): string {
 /** Removals apply will refuse for this target whatever AWS answers (see Reconciler), or undefined. */
 export function refusedRemovals(tp: TargetPlan): string | undefined {
   const n = removalsOf(tp).length;
-  if (n === 0 || !refusesEmptyPrune(tp.target)) return undefined;
+  if (n === 0 || desiredHold(tp.target) !== 'empty-desired') return undefined;
   return `! prune: true with an empty desired set: apply refuses these ${n} removals (set allowEmpty: true in the document if they are intended)`;
 }
 
@@ -89,7 +89,8 @@ export function refusedRemovals(tp: TargetPlan): string | undefined {
 export function guardLines(tp: TargetPlan): string[] {
   const refused = refusedRemovals(tp);
   const unresolved = (tp.target.unresolved ?? []).map((u) => `! ${u.item}: ${u.code}: ${u.message} (${u.at.file}:${u.at.line}:${u.at.col})`);
-  const held = unresolved.length > 0 && removalsOf(tp).length > 0 ? [`! apply holds this target's ${removalsOf(tp).length} removals until every name resolves`] : [];
+  const n = removalsOf(tp).length;
+  const held = n > 0 && desiredHold(tp.target) === 'names-unresolved' ? [`! apply holds this target's ${n} removals until every name resolves`] : [];
   return [...unresolved, ...held, ...(refused ? [refused] : [])];
 }
 
@@ -127,7 +128,7 @@ export function planJson(plan: Plan, errors: ObserveError[], maxPrune: number, u
       ...targetJson(tp.target),
       associate: tp.type === 'connect' ? tp.associate.flat() : tp.associate,
       disassociate: tp.type === 'connect' ? tp.disassociate.flat() : tp.disassociate,
-      ...((tp.target.unresolved?.length ?? 0) > 0 && removalsOf(tp).length > 0 ? { held: { reason: 'names-unresolved' } } : refusedRemovals(tp) ? { held: { reason: 'empty-desired' } } : {}),
+      ...(removalsOf(tp).length > 0 && desiredHold(tp.target) ? { held: { reason: desiredHold(tp.target) } } : {}),
       ...(tp.type === 'connect'
         ? { batches: { associate: tp.associate.length, disassociate: tp.disassociate.length } }
         : { deploy: tp.deploy, wait: tp.wait, retry: tp.retry, failed: tp.failed }),

@@ -356,12 +356,12 @@ export class Reconciler {
   /** Why the pass must make none of the target's planned removals, if it must not. */
   private holdBeforePass(st: TargetState, removals: string[]): HeldRemovals | undefined {
     const t = st.target;
-    // First: a desired set left empty by a typo is the typo's fault, and allowEmpty would not lift it.
-    const unresolved = t.unresolved?.[0];
-    if (unresolved !== undefined) {
-      return held('names-unresolved', removals, `${unresolved.item} could not be resolved (${unresolved.code}); its removals wait until every name resolves (it may have been meant for one of them)`);
+    const fromDesired = desiredHold(t);
+    if (fromDesired === 'names-unresolved') {
+      const u = t.unresolved![0]!;
+      return held('names-unresolved', removals, `${u.item} could not be resolved (${u.code}); its removals wait until every name resolves (it may have been meant for one of them)`);
     }
-    if (refusesEmptyPrune(t)) {
+    if (fromDesired === 'empty-desired') {
       return held('empty-desired', removals, `prune: true with an empty desired set would remove all ${removals.length} associations of this target; set allowEmpty: true in its document if that is intended`);
     }
     const failedItem = [...t.desired.keys()].find((item) => st.terminal.has(item));
@@ -519,6 +519,17 @@ function failureOf(target: string, operation: string, item: string, err: AwsCall
 /** prune: true with nothing desired removes nothing unless the document says allowEmpty (plan shows it too). */
 export function refusesEmptyPrune(t: Target): boolean {
   return t.prune && t.desired.size === 0 && !t.allowEmpty;
+}
+
+/**
+ * Why the desired state alone holds every removal of the target, whatever AWS answers: the one
+ * rule the reconciler enforces and plan predicts. A name that did not resolve comes first: a set
+ * left empty by a typo is the typo's fault, and allowEmpty would not lift it.
+ */
+export function desiredHold(t: Target): 'names-unresolved' | 'empty-desired' | undefined {
+  if ((t.unresolved?.length ?? 0) > 0) return 'names-unresolved';
+  if (refusesEmptyPrune(t)) return 'empty-desired';
+  return undefined;
 }
 
 /** Every item the plan would remove. */

@@ -192,17 +192,29 @@ function endOf(o: RunOnceOptions, clock: Clock) {
   };
 }
 
-/** Resolve; retry while a look-up failed transiently (the caller bounds the time). */
-async function resolveWithRetry(o: RunOnceOptions, resolve: () => Promise<ResolveResult>, clock: Clock): Promise<ResolveResult> {
+/**
+ * Runs `attempt` until it says it is done, with backoff between attempts (first
+ * observeRetryMs, doubling, at most 5 s), stopping at the deadline or on interruption: the one
+ * retry loop of the read-only steps before anything is changed.
+ */
+async function withBackoff(o: RunOnceOptions, clock: Clock, attempt: () => Promise<boolean>): Promise<void> {
   let delay = o.observeRetryMs ?? 250;
-  for (;;) {
-    const r = await resolve();
-    const transient = r.failures.some((f) => f.error.kind !== 'terminal' && !isFatal(f.error));
-    if (!transient || o.signal.aborted || o.deadline.signal.aborted) return r;
-    await sleep(clock, delay, AbortSignal.any([o.signal, o.deadline.signal])).catch(() => undefined);
-    if (o.signal.aborted || o.deadline.signal.aborted) return r;
+  const stop = AbortSignal.any([o.signal, o.deadline.signal]);
+  while (!(await attempt()) && !stop.aborted) {
+    await sleep(clock, delay, stop).catch(() => undefined);
+    if (stop.aborted) return;
     delay = Math.min(delay * 2, 5000);
   }
+}
+
+/** Resolve; retry while a look-up failed transiently (the caller bounds the time). */
+async function resolveWithRetry(o: RunOnceOptions, resolve: () => Promise<ResolveResult>, clock: Clock): Promise<ResolveResult> {
+  let r!: ResolveResult;
+  await withBackoff(o, clock, async () => {
+    r = await resolve();
+    return !r.failures.some((f) => f.error.kind !== 'terminal' && !isFatal(f.error));
+  });
+  return r;
 }
 
 /** Observe every target; retry the transient failures with backoff (the caller bounds the time). */
@@ -212,18 +224,14 @@ async function observeForGuard(o: RunOnceOptions, clock: Clock): Promise<{ obser
   let pending = [...o.targets];
   const fatal: ObserveError[] = [];
   let transient: ObserveError[] = [];
-  let delay = o.observeRetryMs ?? 250;
-  for (;;) {
+  await withBackoff(o, clock, async () => {
     const res = await observer.observeAll(pending, observer.mark());
     for (const [k, v] of res.observed) observed.set(k, v);
     fatal.push(...res.errors.filter((e) => isFatal(e.error)));
     transient = res.errors.filter((e) => !isFatal(e.error));
-    if (transient.length === 0 || o.signal.aborted || o.deadline.signal.aborted) break;
-    await sleep(clock, delay, AbortSignal.any([o.signal, o.deadline.signal])).catch(() => undefined);
-    if (o.signal.aborted || o.deadline.signal.aborted) break;
-    delay = Math.min(delay * 2, 5000);
     pending = transient.map((e) => e.target);
-  }
+    return transient.length === 0;
+  });
   const errors = [...fatal, ...transient].sort((a, b) => (a.target.key < b.target.key ? -1 : 1));
   return { observed, errors };
 }
