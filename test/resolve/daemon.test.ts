@@ -8,7 +8,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { agentArn, profileArn } from '../cli/demo-world.js';
 import { waitFor } from '../cli/helpers.js';
-import { startWorld, type DaemonWorld, type WorldOptions } from '../daemon/harness.js';
+import { hastyClock, startWorld, type DaemonWorld, type WorldOptions } from '../daemon/harness.js';
 import { connectDoc } from './helpers.js';
 
 const INSTANCE = '4c1b2f0e-1111-2222-3333-444455556666';
@@ -50,6 +50,15 @@ describe('daemon: names and selectors resolved on every reload', function () {
     assert.equal(await w!.daemon.reload('test: retry'), 'applied');
     await waitFor('Supervisors converged', () => stateOf()?.status === 'converged');
     assert.deepEqual(live(), [agentArn(16), profileArn(4)].sort(), 'agent20 pruned once the names resolved');
+  });
+
+  it('after a transient look-up failure the daemon tries again by itself (5 s on its clock), with no edit or reload asked', async () => {
+    const doc = connectDoc('supervisors', ['workspaceName: Supervisors', 'users: [agent16]', 'routingProfiles: [Supervisors]', 'prune: true']);
+    // The retry comes 5 s later on the daemon's clock; this one runs those delays 25× sooner.
+    await daemonWith(doc, { daemon: { clock: hastyClock(25) }, sandbox: { faults: { scriptedErrors: [{ operation: 'ListUsers', code: 'InternalServiceException', times: 3 }] } } });
+    await waitFor('Supervisors converged', () => stateOf()?.status === 'converged', { timeoutMs: 10_000 });
+    assert.equal(w!.logged('desired state applied').at(-1)?.reason, 'retry name resolution');
+    assert.deepEqual(live(), [agentArn(16), profileArn(4)].sort());
   });
 
   it('a mistyped username in a prune document: its removals are held on every pass (reload and resync), the name logged once', async () => {
