@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   operationLimits?: Record<string, RateLimit>;
   signal?: AbortSignal;
   onCall?: (e: CallEvent) => void;
+  /** Refuse every mutating call in the rate limiter (`run --observe-only`). Default false. */
+  observeOnly?: boolean;
 }
 
 export interface Runtime {
@@ -41,6 +43,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     limits: { connect: o.connectLimit ?? DEFAULT_LIMITS.connect, workspaces: o.workspacesLimit ?? DEFAULT_LIMITS.workspaces },
     operationLimits: o.operationLimits,
     signal: o.signal,
+    observeOnly: o.observeOnly,
     onCall: (e) => {
       if (e.outcome !== 'aborted') stats.total++;
       if (e.outcome === 'throttled') stats.throttled++;

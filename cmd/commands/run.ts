@@ -25,6 +25,7 @@ interface RunOptions extends AwsOptions {
   pollInterval: number;
   debounce: number;
   watch: boolean;
+  observeOnly?: boolean;
 }
 
 function listenOption(value: string): ListenAddress {
@@ -46,6 +47,7 @@ export function runCommand(): Command {
     .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight, at least 10ms', '5s').argParser(durationAtLeast('10ms')))
     .addOption(durationOption('--debounce <duration>', 'quiet time after a file change before reloading (0: none)', '1s').argParser(durationAtLeast('0')))
     .option('--no-watch', 'do not watch the files (reload on SIGHUP and every --interval only)')
+    .option('--observe-only', 'a drift detector: resolve, observe and plan every --interval, export and log drift, never change anything')
     .option('--lock-dir <dir>', 'directory of the overlap lock file (default: the system temp directory)');
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'info' })).action(async (paths: string[], o: RunOptions) => {
     process.exitCode = await runDaemon(paths, o);
@@ -108,6 +110,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       rt = createRuntime({
         ...limitsOf(o),
         signal: abort.signal,
+        observeOnly: o.observeOnly,
         onCall: (e) => {
           metrics.onCall(e);
           daemon?.onCall(e);
@@ -135,9 +138,11 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
       allowEmpty: o.allowEmpty,
       watch: o.watch,
       signal: abort.signal,
+      observeOnly: o.observeOnly,
       // A cron `apply` and this daemon on the same desired state must not overlap: the daemon holds
       // apply's lock, keyed on where the desired state lives (lockKeyForPaths), for its whole life.
-      beforeFirstUse: async () => {
+      // An observe-only daemon changes nothing, so it takes no lock: it may watch while apply runs.
+      beforeFirstUse: o.observeOnly ? undefined : async () => {
         const taken = await acquireLock({ key: await lockKeyForPaths(paths), paths, dir: o.lockDir }).catch((err: unknown) => Promise.reject(operatorError(err)));
         lock = taken;
         process.once('exit', releaseOnExit);
@@ -150,7 +155,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
     } catch (err) {
       throw new CommandError(`cannot listen on ${o.listen.host}:${o.listen.port}: ${(err as Error).message}`);
     }
-    log.info({ listen: http.url, paths, interval: o.interval }, 'daemon starting');
+    log.info({ listen: http.url, paths, interval: o.interval, observeOnly: o.observeOnly ?? false }, 'daemon starting');
     if (abort.signal.aborted) return await stopped();
 
     const started = await d.start();

@@ -28,6 +28,7 @@ import type { DesiredState, Target } from '../config/types.js';
 import { readGitRevision } from '../ops/gitrev.js';
 import type { Provider } from '../providers/types.js';
 import type { Clock, Timer } from '../reconciler/clock.js';
+import { driftTotal } from '../reconciler/drift.js';
 import { plan } from '../reconciler/plan.js';
 import { Reconciler, sameDesired } from '../reconciler/reconciler.js';
 import type { TargetStatus } from '../reconciler/reconciler.js';
@@ -71,6 +72,13 @@ export interface DaemonOptions {
    */
   beforeFirstUse?: (state: DesiredState) => Promise<void>;
   random?: () => number;
+  /**
+   * A drift detector (`run --observe-only`): every pass observes and plans, reports drift and
+   * changes nothing. The --max-prune check of a new desired state is skipped (nothing is removed);
+   * give the rate limiter observe-only too, so a mutating call is refused where it would be made.
+   * Default false.
+   */
+  observeOnly?: boolean;
 }
 
 export type ReloadResult = 'applied' | 'unchanged' | 'invalid' | 'refused';
@@ -109,6 +117,7 @@ export class Daemon {
       signal: o.signal,
       logger: o.logger,
       random: o.random,
+      observeOnly: o.observeOnly,
       onPass: (e) => this.onPass(e),
     });
     o.metrics.attach(this.reconciler);
@@ -181,7 +190,16 @@ export class Daemon {
     if (!this.current) return { ready: false, reason: 'no valid desired state loaded yet' };
     if (!this.firstPassDone) return { ready: false, reason: 'first reconcile not finished' };
     if (this.unreachable.size > 0) return { ready: false, reason: `AWS is not answering (timeouts, network errors or 5xx): ${[...this.unreachable].sort().join(', ')}` };
-    return { ready: true, reason: `enforcing ${this.current.targets.length} targets${this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : ''}` };
+    const at = this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : '';
+    // Drift is what observe-only reports, not a reason to take it out of service.
+    if (this.o.observeOnly) return { ready: true, reason: `observing ${this.current.targets.length} targets${at} (observe-only), ${this.driftingTargets()} drifting` };
+    return { ready: true, reason: `enforcing ${this.current.targets.length} targets${at}` };
+  }
+
+  private driftingTargets(): number {
+    let n = 0;
+    for (const st of this.reconciler.targetStates()) if (driftTotal(st.drift) > 0) n++;
+    return n;
   }
 
   get revision(): string | undefined {
@@ -274,7 +292,8 @@ export class Daemon {
     // Register every target before the guard observes, so its scans serve the first pass too.
     this.reconciler.observer.setTargets([...previous.values(), ...targets.filter((t) => !previous.has(t.key))]);
     const touched = targets.filter((t) => !sameDesired(previous.get(t.key), t));
-    const removals = await this.countRemovals(touched);
+    // Observe-only removes nothing: no guard to check (and no scan to make for it).
+    const removals = this.o.observeOnly ? 0 : await this.countRemovals(touched);
     if (typeof removals === 'string') {
       // Never prune past the guard unchecked: try the whole reload again shortly.
       this.confirmTimer?.cancel();

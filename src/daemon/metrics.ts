@@ -8,6 +8,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallEvent } from '../reconciler/ratelimit.js';
 import type { Target } from '../model/desired.js';
+import { directionsOf, driftTotal } from '../reconciler/drift.js';
 import type { Reconciler, TargetStatus } from '../reconciler/reconciler.js';
 
 const KINDS = ['connect', 'workspaces'] as const;
@@ -56,7 +57,7 @@ export class Metrics {
     });
     this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by service, operation and outcome (success, throttled, retryable, busy, terminal, aborted)', labelNames: ['service', 'operation', 'outcome'], registers });
     this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency, SDK retries of transient errors included', labelNames: ['service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
-    this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last reconciled to converged (Unix time)', labelNames: ['controller'], registers });
+    this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last finished a pass successfully (Unix time): converged, or observed and planned under --observe-only', labelNames: ['controller'], registers });
     this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });
     this.reloads = new Counter({ name: 'workspace_reconciler_desired_state_reloads_total', help: 'Loads of the desired state by result (applied, unchanged, invalid, refused)', labelNames: ['result'], registers });
     this.selected = new Gauge({
@@ -92,17 +93,39 @@ export class Metrics {
         for (const k of KINDS) this.set({ controller: k }, self.reconciler?.queues[k].activeCount ?? 0);
       },
     });
+    // Per target, but only while it drifts: a fleet of 10,000 WorkSpaces in line costs no series,
+    // and the `target` label never outlives the drift (see drift.ts for the directions).
     new Gauge({
-      name: 'workspace_reconciler_drift_associations', help: 'Associations not yet as desired, by kind and direction (from the last pass of each target)', labelNames: ['kind', 'direction'], registers,
+      name: 'workspace_reconciler_drift_associations',
+      help: 'Associations of a drifting target not as desired, by direction: missing (desired, not associated), extra (associated, not desired, on a prune target: what prune would remove), undeployed (WorkSpaces: install or uninstall not yet done). Series exist only while the target drifts.',
+      labelNames: ['kind', 'target', 'document', 'direction'], registers,
       collect() {
-        const d = { connect: { associate: 0, disassociate: 0 }, workspaces: { associate: 0, disassociate: 0 } };
+        this.reset();
         for (const st of self.reconciler?.targetStates() ?? []) {
-          const p = st.lastPlan;
-          if (!p || st.status === 'converged') continue;
-          d[p.type].associate += p.type === 'connect' ? p.associate.reduce((n, b) => n + b.length, 0) : p.associate.length;
-          d[p.type].disassociate += p.type === 'connect' ? p.disassociate.reduce((n, b) => n + b.length, 0) : p.disassociate.length;
+          if (driftTotal(st.drift) === 0) continue;
+          const labels = { kind: st.target.type, target: st.target.key, document: documentsOf(st.target) };
+          for (const direction of directionsOf(st.target.type)) this.set({ ...labels, direction }, st.drift![direction]);
         }
-        for (const k of KINDS) for (const dir of ['associate', 'disassociate'] as const) this.set({ kind: k, direction: dir }, d[k][dir]);
+      },
+    });
+    new Gauge({
+      name: 'workspace_reconciler_drift_since_timestamp_seconds',
+      help: 'When the current drift of a target started (Unix time); the series is removed when the drift ends',
+      labelNames: ['kind', 'target', 'document'], registers,
+      collect() {
+        this.reset();
+        for (const st of self.reconciler?.targetStates() ?? []) {
+          if (driftTotal(st.drift) === 0 || st.driftSince === undefined) continue;
+          this.set({ kind: st.target.type, target: st.target.key, document: documentsOf(st.target) }, st.driftSince / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: 'workspace_reconciler_drift_targets', help: 'Targets that drift now, by kind (always present, 0 when none)', labelNames: ['kind'], registers,
+      collect() {
+        const n = { connect: 0, workspaces: 0 };
+        for (const st of self.reconciler?.targetStates() ?? []) if (driftTotal(st.drift) > 0) n[st.target.type]++;
+        for (const k of KINDS) this.set({ kind: k }, n[k]);
       },
     });
     new Gauge({
@@ -148,7 +171,8 @@ export class Metrics {
     if (result === 'error') this.reconcileErrors.inc({ controller: e.type });
     if (e.status === 'failed') this.terminalErrors.inc({ controller: e.type });
     this.reconcileTime.observe({ controller: e.type }, e.durationMs / 1000);
-    if (e.status === 'converged') this.lastSuccess.set({ controller: e.type }, nowMs / 1000);
+    // Observe-only, a pass that observed and planned a drifting target succeeded too.
+    if (e.status === 'converged' || e.status === 'drifted') this.lastSuccess.set({ controller: e.type }, nowMs / 1000);
   }
 
   onCall(e: CallEvent): void {
@@ -192,4 +216,9 @@ export class Metrics {
       this.terminalErrors.inc({ controller: k }, 0);
     }
   }
+}
+
+/** The documents a target comes from, by name (one in nearly every case). */
+function documentsOf(t: Target): string {
+  return [...new Set(t.documents.map((d) => d.name))].sort().join(',');
 }

@@ -17,6 +17,26 @@ export class NotSent extends Error {
   override name = 'NotSent';
 }
 
+/**
+ * A mutating call attempted by a process that was started observe-only (`run --observe-only`):
+ * a bug in the caller, never an AWS answer. The rate limiter throws it instead of sending the
+ * call; it is not an AwsCallError, so nothing classifies it as retryable or terminal, and the
+ * reconcile loop reports it as an unexpected failure.
+ */
+export class ObserveOnlyViolation extends Error {
+  override name = 'ObserveOnlyViolation';
+  readonly service: CallInfo['service'];
+  readonly operation: string;
+  readonly targetKey?: string;
+
+  constructor(info: CallInfo) {
+    super(`bug: ${info.service}:${info.operation}${info.targetKey ? ` for ${info.targetKey}` : ''} is a mutating call and this process is observe-only; refused, not sent`);
+    this.service = info.service;
+    this.operation = info.operation;
+    this.targetKey = info.targetKey;
+  }
+}
+
 export type ErrorKind = 'throttled' | 'retryable' | 'terminal';
 
 export interface AwsCallErrorDetails extends CallInfo {

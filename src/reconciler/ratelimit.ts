@@ -26,7 +26,8 @@
  * See providers/clients.ts for why the SDK itself never retries throttling.
  */
 import PQueue from 'p-queue';
-import { classifyAwsError, isBusy, NotSent, RetryableError, ThrottledError } from '../providers/errors.js';
+import { classifyAwsError, isBusy, NotSent, ObserveOnlyViolation, RetryableError, ThrottledError } from '../providers/errors.js';
+import { isMutatingOperation } from '../providers/operations.js';
 import type { AwsCallError } from '../providers/errors.js';
 import type { CallGate, CallInfo, Service } from '../providers/types.js';
 import { systemClock, sleep } from './clock.js';
@@ -97,6 +98,12 @@ export interface RateLimiterOptions {
   random?: () => number;
   /** Called once per attempt, after it finished. Default none. */
   onCall?: (event: CallEvent) => void;
+  /**
+   * The process is observe-only (`run --observe-only`): every call that is not read-only in
+   * providers/operations.ts is refused with ObserveOnlyViolation, before it is queued or sent.
+   * Default false.
+   */
+  observeOnly?: boolean;
 }
 
 interface CallOptions {
@@ -203,6 +210,8 @@ export class RateLimiter implements CallGate {
   }
 
   async call<T>(info: CallInfo, send: () => Promise<T>, callOptions: CallOptions = {}): Promise<T> {
+    // Checked here, where every call passes, not only by the loop that decides the calls.
+    if (this.options.observeOnly && isMutatingOperation(info)) throw new ObserveOnlyViolation(info);
     const op = this.queueFor(info);
     const signal = anySignal(this.options.signal, callOptions.signal);
     for (let throttles = 0; ; ) {

@@ -38,13 +38,16 @@ import type { Action, ActionResult, ItemFailure, Provider } from '../providers/t
 import { systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { Observer } from './observer.js';
+import { driftOf, driftTotal } from './drift.js';
+import type { DriftCounts } from './drift.js';
 import { hasChanges, planConnect, planWorkSpace } from './plan.js';
 import type { Exclusions } from './plan.js';
 import type { ObservedState, TargetPlan } from './types.js';
 import { WorkQueue } from './workqueue.js';
 import type { BackoffOptions } from './workqueue.js';
 
-export type TargetStatus = 'pending' | 'converged' | 'waiting' | 'retrying' | 'failed';
+/** `drifted`: observe-only, the target differs from its desired state and nothing was done about it. */
+export type TargetStatus = 'pending' | 'converged' | 'waiting' | 'retrying' | 'failed' | 'drifted';
 
 export type HoldReason = 'empty-desired' | 'associations-failed' | 'names-unresolved' | 'max-prune';
 
@@ -98,6 +101,10 @@ export interface TargetState {
   held?: HeldRemovals;
   /** WorkSpaces pairs in flight after the last pass (waits, and pairs just deployed). */
   inFlight: number;
+  /** How the target differs from its desired state (see drift.ts); undefined or all 0: it does not. */
+  drift?: DriftCounts;
+  /** When the current drift started (clock ms); set while drift is non-zero. */
+  driftSince?: number;
 }
 
 export interface ReconcilerOptions {
@@ -130,6 +137,12 @@ export interface ReconcilerOptions {
   signal?: AbortSignal;
   logger?: Logger;
   random?: () => number;
+  /**
+   * Observe and plan only (`run --observe-only`): a pass records the target's drift and never
+   * executes its plan. The rate limiter refuses mutating calls on its own as well (its own
+   * `observeOnly`): this is the first line, that the second. Default false.
+   */
+  observeOnly?: boolean;
   /** Called after each pass over one key. */
   onPass?: (e: { key: string; type: Target['type']; status: TargetStatus; durationMs: number; error?: boolean }) => void;
 }
@@ -165,6 +178,7 @@ export class Reconciler {
     let added = 0, changed = 0, removed = 0;
     for (const key of [...this.states.keys()]) {
       if (!next.has(key)) {
+        this.setDrift(this.states.get(key)!, undefined, 'no longer desired');
         this.queueOf(this.states.get(key)!.target).remove(key);
         this.states.delete(key);
         removed++;
@@ -201,7 +215,7 @@ export class Reconciler {
     for (const st of this.states.values()) {
       st.minSeq = mark;
       st.terminal.clear();
-      if (st.status === 'converged' || st.status === 'failed') st.status = 'pending';
+      if (st.status === 'converged' || st.status === 'failed' || st.status === 'drifted') st.status = 'pending';
       this.queueOf(st.target).add(st.target.key);
     }
   }
@@ -220,10 +234,10 @@ export class Reconciler {
     this.notifyIfSettled(true);
   }
 
-  /** True when every target is converged or failed terminally and nothing is queued or running. */
+  /** True when every target is converged, failed terminally or (observe-only) drifted, and nothing is queued or running. */
   isSettled(): boolean {
     for (const q of Object.values(this.queues)) if (q.activeCount > 0 || q.length > 0) return false;
-    for (const st of this.states.values()) if (st.status !== 'converged' && st.status !== 'failed') return false;
+    for (const st of this.states.values()) if (st.status !== 'converged' && st.status !== 'failed' && st.status !== 'drifted') return false;
     return true;
   }
 
@@ -291,6 +305,12 @@ export class Reconciler {
     const observed: ObservedState = new Map([[key, outcome.observed]]);
     let tp = this.planFor(st, observed);
     if (tp.type === 'workspaces') for (const f of tp.failed) st.terminal.set(f.item, { target: key, operation: 'DeployWorkspaceApplications', requestId: undefined, ...f });
+    // Drift is measured on the whole plan, before any removal is held.
+    this.setDrift(st, driftOf(tp, outcome.observed, st.terminal));
+    if (this.o.observeOnly) {
+      this.observeOnlyPass(st, tp);
+      return;
+    }
 
     // Removals that must not be made at all in this pass: plan again without them, so that
     // nothing is deployed on their account either.
@@ -316,6 +336,7 @@ export class Reconciler {
           st.status = failedTerminally(st) || held ? 'failed' : 'converged';
           queue.forget(key);
         }
+        if (st.status === 'converged') this.setDrift(st, undefined);
         return;
       }
       if (this.o.signal?.aborted) return;
@@ -343,8 +364,45 @@ export class Reconciler {
         st.status = failedTerminally(st) || held ? 'failed' : 'converged';
         queue.forget(key);
       }
+      // Everything planned was done: what the pass started from is no longer drift.
+      if (st.status === 'converged') this.setDrift(st, undefined);
     } finally {
       this.budget.reserved -= reserved;
+    }
+  }
+
+  /**
+   * Observe-only: the plan is kept (for reports and metrics) and nothing is executed, held or
+   * polled; the next look is the next resync.
+   */
+  private observeOnlyPass(st: TargetState, tp: TargetPlan): void {
+    st.lastPlan = tp;
+    st.retrying = [];
+    this.setHeld(st, undefined);
+    st.inFlight = tp.type === 'workspaces' ? tp.wait.length : 0;
+    st.status = failedTerminally(st) ? 'failed' : driftTotal(st.drift) > 0 ? 'drifted' : 'converged';
+    this.queueOf(st.target).forget(st.target.key);
+  }
+
+  /**
+   * Record a target's drift; its start and end are logged once each, not on every pass (at info
+   * in observe-only, where drift is the output; at debug otherwise, where the pass that finds
+   * drift normally corrects it at once).
+   */
+  private setDrift(st: TargetState, drift: DriftCounts | undefined, reason?: string): void {
+    const was = driftTotal(st.drift) > 0;
+    const is = driftTotal(drift) > 0;
+    st.drift = is ? drift : undefined;
+    if (was === is) return;
+    const level = this.o.observeOnly ? 'info' : 'debug';
+    const documents = st.target.documents.map((d) => d.name);
+    if (is) {
+      st.driftSince = this.clock.now();
+      this.log[level]({ target: st.target.key, documents, ...drift }, 'drift started');
+    } else {
+      const sinceMs = this.clock.now() - (st.driftSince ?? this.clock.now());
+      st.driftSince = undefined;
+      this.log[level]({ target: st.target.key, documents, driftedForMs: sinceMs, ...(reason ? { reason } : {}) }, 'drift ended');
     }
   }
 

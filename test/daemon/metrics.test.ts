@@ -48,7 +48,7 @@ describe('daemon: metrics', () => {
       assert.equal(m('workqueue_depth', { name: k }), 0, k);
       assert.equal(m('controller_runtime_active_workers', { controller: k }), 0, k);
       assert.equal(m('workspace_reconciler_terminal_failures', { kind: k }), 0, k);
-      for (const direction of ['associate', 'disassociate']) assert.equal(m('workspace_reconciler_drift_associations', { kind: k, direction }), 0, `${k} ${direction}`);
+      assert.equal(m('workspace_reconciler_drift_targets', { kind: k }), 0, `${k}: nothing drifts`);
       const at = m('workspace_reconciler_last_successful_reconcile_timestamp_seconds', { controller: k })!;
       assert.ok(at >= t0 / 1000 && at <= Date.now() / 1000, `${k} last success at ${at}`);
     }
@@ -59,6 +59,8 @@ describe('daemon: metrics', () => {
     assert.equal(m('workspace_reconciler_desired_state_info', { revision: 'unknown', files: '5', documents: '6', targets: '11' }), 1);
     assert.equal(m('workspace_reconciler_desired_state_reloads_total', { result: 'applied' }), 1);
     assert.equal(m('workspace_reconciler_desired_state_valid'), 1);
+    assert.deepEqual(samples(text, 'workspace_reconciler_drift_associations'), [], 'no per-target drift series once converged');
+    assert.deepEqual(samples(text, 'workspace_reconciler_drift_since_timestamp_seconds'), []);
   });
 
   it('a terminal deployment failure (ValidationError) is counted while it lasts', async () => {
@@ -76,20 +78,30 @@ describe('daemon: metrics', () => {
     assert.equal(m('controller_runtime_terminal_reconcile_errors_total', { controller: 'connect' }), 0);
   });
 
-  it('drift is reported while the first pass is in flight, and is 0 once converged', async () => {
+  it('drift is reported per target while the first pass is in flight, and its series are gone once converged', async () => {
     // Slow answers hold every target between its plan and its result.
+    const t0 = Date.now();
     w = await startWorld({ sandbox: { faults: { latencyMs: 300 } } });
     const world = w;
-    // The demo's plan removes agent20 (Connect) and Zoom (WorkSpaces), and adds on both sides.
-    const want = [['connect', 'associate'], ['connect', 'disassociate'], ['workspaces', 'associate'], ['workspaces', 'disassociate']] as const;
+    const supervisors = 'connect/us-east-1/4c1b2f0e-1111-2222-3333-444455556666/5f4e3d2c-aaaa-bbbb-cccc-444455556666';
+    // The demo's plan removes agent20 (Supervisors) and Zoom (ws-cc00000001), and adds on both sides.
+    const total = (text: string, kind: string, direction: string) =>
+      samples(text, 'workspace_reconciler_drift_associations').filter((s) => s.labels.kind === kind && s.labels.direction === direction).reduce((n, s) => n + s.value, 0);
+    let seen = '';
     await waitForAsync('drift on both sides, in both directions', async () => {
-      const text = await world.metrics.registry.metrics();
-      const [ca, cd, wa, wd] = want.map(([kind, direction]) => sample(text, 'workspace_reconciler_drift_associations', { kind, direction }) ?? 0);
-      return ca > 0 && ca <= 25 && cd === 1 && wa > 0 && wa <= 15 && wd === 1;
+      seen = await world.metrics.registry.metrics();
+      return total(seen, 'connect', 'missing') > 0 && total(seen, 'connect', 'extra') === 1 && total(seen, 'workspaces', 'missing') > 0 && total(seen, 'workspaces', 'extra') === 1;
     }, { intervalMs: 5 });
+    assert.equal(sample(seen, 'workspace_reconciler_drift_associations', { kind: 'connect', target: supervisors, document: 'supervisors', direction: 'extra' }), 1);
+    const since = sample(seen, 'workspace_reconciler_drift_since_timestamp_seconds', { kind: 'connect', target: supervisors, document: 'supervisors' })!;
+    assert.ok(since >= t0 / 1000 && since <= Date.now() / 1000, `since ${since}`);
+    assert.ok(sample(seen, 'workspace_reconciler_drift_targets', { kind: 'connect' })! >= 1);
     world.sandbox.setFaults({ latencyMs: 0 });
     await settled(world);
-    for (const [kind, direction] of want) assert.equal(await world.metric('workspace_reconciler_drift_associations', { kind, direction }), 0);
+    const text = await world.metrics.registry.metrics();
+    assert.deepEqual(samples(text, 'workspace_reconciler_drift_associations'), []);
+    assert.deepEqual(samples(text, 'workspace_reconciler_drift_since_timestamp_seconds'), []);
+    for (const k of KINDS) assert.equal(sample(text, 'workspace_reconciler_drift_targets', { kind: k }), 0);
   });
 
   it('reloads by result and desired_state_valid follow the files', async () => {

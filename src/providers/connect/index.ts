@@ -14,7 +14,7 @@ import {
 import type { ConnectTarget } from '../../model/desired.js';
 import type { ObservedConnect } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
-import { NotSent, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
+import { NotSent, ObserveOnlyViolation, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
 import { MAX_BATCH, interpretBatch, type BatchOperation } from './batch.js';
 
@@ -122,6 +122,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
       });
     } catch (err) {
       if (err instanceof NotSent) return { done: [], failed: [], skipped: [...items] };
+      // Refused as a bug under observe-only: never sent, not an AWS answer to classify.
+      if (err instanceof ObserveOnlyViolation) throw err;
       rethrowAbort(err, signal);
       throw classifyAwsError(err, info);
     }

@@ -16,7 +16,7 @@ import {
 import type { WorkSpaceTarget } from '../../model/desired.js';
 import type { ObservedWorkSpace } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
-import { AwsCallError, NotSent, TerminalError, classifyAwsError } from '../errors.js';
+import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAwsError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
 import { toApplications } from './associations.js';
 
@@ -142,7 +142,8 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     try {
       return await this.gate.call(info, () => call(client));
     } catch (err) {
-      if (err instanceof NotSent || signal?.aborted) throw err;
+      // Never sent (NotSent, or refused as a bug under observe-only): not an AWS answer to classify.
+      if (err instanceof NotSent || err instanceof ObserveOnlyViolation || signal?.aborted) throw err;
       throw classifyAwsError(err, info);
     }
   }
