@@ -75,6 +75,8 @@ describe('examples/deploy', () => {
         'iam/policy.json',
         'kubernetes/cronjob.yaml',
         'kubernetes/deployment.yaml',
+        'kubernetes/prometheusrule.yaml',
+        'prometheus/alerts.yaml',
       ],
     );
   });
