@@ -36,6 +36,8 @@ export function planCommand(): Command {
     const log = createLogger({ level: o.logLevel, format: o.logFormat });
     const rt = createRuntime({
       ...limitsOf(o),
+      // plan is read-only: the rate limiter refuses a mutating call should one ever be attempted.
+      observeOnly: true,
       onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
     });
     try {

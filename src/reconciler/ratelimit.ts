@@ -24,6 +24,10 @@
  * waits again at the new rate. After `maxThrottleRetries` throttles of one call it
  * is given up as a ThrottledError, which the work queue treats as retryable with backoff.
  * See providers/clients.ts for why the SDK itself never retries throttling.
+ *
+ * Observe-only (`run --observe-only`, and `plan`): a limiter told so refuses every operation
+ * that is not read-only in providers/operations.ts with ObserveOnlyViolation, before it is
+ * queued or sent. Being the one place every call passes, it holds even when a caller is wrong.
  */
 import PQueue from 'p-queue';
 import { classifyAwsError, isBusy, NotSent, ObserveOnlyViolation, RetryableError, ThrottledError } from '../providers/errors.js';
