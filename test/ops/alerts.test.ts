@@ -14,6 +14,12 @@ import { cliEnv, FAST, removeDir, ROOT, startCli, tempDir, waitFor, type Running
 import { samples, waitForAsync } from '../daemon/harness.js';
 
 const PLAIN = join(ROOT, 'examples/deploy/prometheus/alerts.yaml');
+/**
+ * The daemon scraped: observe-only on the demo world as seeded, so it drifts (the per-target
+ * drift series exist) and its passes succeed (the last-success timestamps exist). A rule on a
+ * metric served only in another setup (e.g. with --lease-table) needs that setup added here.
+ */
+const DAEMON_ARGS = ['--observe-only'];
 const OPERATOR = join(ROOT, 'examples/deploy/kubernetes/prometheusrule.yaml');
 
 type Obj = Record<string, any>; // parsed YAML is untyped by nature
@@ -146,9 +152,7 @@ describe('examples/deploy: alerting rules', () => {
       dir = await tempDir('alerts-test-');
       for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'examples', part), join(dir, 'desired', part), { recursive: true });
       sb = await startSandbox({ stepDelayMs: 20, quotas: false });
-      // Observe-only on the demo world as seeded: it drifts, so the per-target drift series exist,
-      // and passes succeed, so the last-success timestamps exist.
-      cli = await startCli(['run', join(dir, 'desired'), '--observe-only', '--listen', '127.0.0.1:0', ...FAST], { env: cliEnv(dir, sb) });
+      cli = await startCli(['run', join(dir, 'desired'), ...DAEMON_ARGS, '--listen', '127.0.0.1:0', ...FAST], { env: cliEnv(dir, sb) });
       const c = cli;
       const listen = () => c.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'daemon starting')?.listen;
       await waitFor('"daemon starting"', () => listen() !== undefined || c.child.exitCode !== null);
