@@ -2,6 +2,7 @@
  * Paths → files → text. A path that is a file is read whatever its name; a directory contributes
  * every *.yaml / *.yml below it, sorted by path so that runs are deterministic.
  */
+import { createHash } from 'node:crypto';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inputPathError, InputPathError } from './errors.js';
@@ -76,7 +77,8 @@ export async function collectFiles(paths: readonly string[]): Promise<{ file: st
   return files;
 }
 
-export type ReadOutcome = { ok: true; text: string } | { ok: false; problem: string };
+/** A file's text, with the sha256 (hex) of exactly the bytes it was decoded from (saved plans pin them). */
+export type ReadOutcome = { ok: true; text: string; sha256: string } | { ok: false; problem: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -116,7 +118,7 @@ export async function readTextFile(file: string, maxBytes: number): Promise<Read
   if (bytes.length > maxBytes) return { ok: false, problem: tooLarge(bytes.length, maxBytes) };
   if (bytes.includes(0)) return { ok: false, problem: BINARY };
   try {
-    return { ok: true, text: utf8.decode(bytes) };
+    return { ok: true, text: utf8.decode(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
   } catch {
     return { ok: false, problem: 'not a UTF-8 text file, so not YAML' };
   }

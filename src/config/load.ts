@@ -16,6 +16,8 @@ import type { LoadOptions, LoadResult } from './types.js';
 export interface SourceText {
   file: string;
   text: string;
+  /** sha256 (hex) of the bytes the text was read from, when read from a file. */
+  sha256?: string;
 }
 
 type Source = (SourceText & { walked?: boolean }) | { file: string; refused: string };
@@ -43,11 +45,12 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
   const targets = buildTargets(documents, problems);
   const intents = buildIntents(documents);
   const { errors, warnings } = problems.sorted(sources.map((s) => s.file));
-  if (errors.length > 0) return { errors, warnings };
   // Skipped files are not part of the desired state (nor of the daemon's file-loss check).
+  const digests = sources.flatMap((s) => ('sha256' in s && s.sha256 !== undefined && !skipped.has(s.file) ? [{ file: s.file, sha256: s.sha256 }] : []));
+  if (errors.length > 0) return { errors, warnings, digests };
   const files = sources.map((s) => s.file).filter((f) => !skipped.has(f));
   const needsResolution = intents.some((i) => !isConcrete(i));
-  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings };
+  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings, digests };
 }
 
 /**
@@ -63,7 +66,7 @@ export async function loadDesiredState(paths: readonly string[], options: LoadOp
   const sources: Source[] = [];
   for (const { file, walked } of await collectFiles(paths)) {
     const read = await readTextFile(file, resolved.maxFileBytes);
-    sources.push(read.ok ? { file, text: read.text, walked } : { file, refused: read.problem });
+    sources.push(read.ok ? { file, text: read.text, sha256: read.sha256, walked } : { file, refused: read.problem });
   }
   return load(sources, resolved);
 }

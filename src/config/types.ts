@@ -47,6 +47,12 @@ export interface LoadResult {
   state?: DesiredState;
   errors: Problem[];
   warnings: Problem[];
+  /**
+   * sha256 (hex) of the bytes of every file read from disk that is part of the desired state
+   * (foreign files skipped, refused ones absent), in the order read; also when there are errors.
+   * `plan --out` records them; `apply --plan` compares them with the bytes it loads.
+   */
+  digests?: { file: string; sha256: string }[];
 }
 
 export function formatProblem(p: Problem): string {

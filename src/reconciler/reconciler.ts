@@ -28,6 +28,10 @@
  * changes. And every removal is checked again at the moment it is sent (after its wait in the
  * rate limiter): if the target's desired state changed since the pass planned it (its generation
  * moved: prune turned off, the target removed, any edit), it is not sent.
+ *
+ * With an allow-list (`apply --plan FILE`, see allow.ts), every plan a pass computes is first
+ * restricted to the reviewed actions, in planFor, before any of the checks above: what the world
+ * needs beyond them is kept in the target's `outsidePlan` (reported) and never becomes a call.
  */
 import equal from 'fast-deep-equal/es6/index.js';
 import pino from 'pino';
@@ -40,9 +44,11 @@ import type { Clock } from './clock.js';
 import { Observer } from './observer.js';
 import { driftOf, driftTotal } from './drift.js';
 import type { DriftCounts } from './drift.js';
+import { restrictPlan, restrictTarget } from './allow.js';
+import type { AllowList, OutsidePlan } from './allow.js';
 import { hasChanges, planConnect, planWorkSpace } from './plan.js';
 import type { Exclusions } from './plan.js';
-import type { ObservedState, TargetPlan } from './types.js';
+import type { ObservedState, Plan, TargetPlan } from './types.js';
 import { WorkQueue } from './workqueue.js';
 import type { BackoffOptions } from './workqueue.js';
 
@@ -105,6 +111,10 @@ export interface TargetState {
   drift?: DriftCounts;
   /** When the current drift started (clock ms); set while drift is non-zero. */
   driftSince?: number;
+  /** Items whose association or removal AWS confirmed during this run (answered done). */
+  made: { associate: Set<string>; disassociate: Set<string> };
+  /** With an allow-list: what the last pass needed beyond the reviewed plan (reported, never done). */
+  outsidePlan?: OutsidePlan;
 }
 
 export interface ReconcilerOptions {
@@ -122,6 +132,11 @@ export interface ReconcilerOptions {
   throttledBackoffMaxMs?: number;
   /** Most removals made in one budget window (see the header). Default unlimited. */
   maxPrune?: number;
+  /**
+   * A reviewed plan's actions (`apply --plan FILE`): no call is made for anything else, on any
+   * pass (see allow.ts). A target without an entry gets no call at all. Default: no restriction.
+   */
+  allow?: AllowList;
   /**
    * Keys processed at once per service (the rate limiter bounds AWS calls separately). Each
    * service has its own pool, so a backlog in one (Connect's 2/s) never starves the other.
@@ -187,7 +202,7 @@ export class Reconciler {
     for (const t of targets) {
       const st = this.states.get(t.key);
       if (!st) {
-        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero(), observed: false, generation: 0, inFlight: 0 });
+        this.states.set(t.key, { target: t, status: 'pending', minSeq: 0, terminal: new Map(), retrying: [], done: zero(), observed: false, generation: 0, inFlight: 0, made: { associate: new Set(), disassociate: new Set() } });
         added++;
         this.queueOf(t).add(t.key);
       } else if (!sameDesired(st.target, t)) {
@@ -406,9 +421,23 @@ export class Reconciler {
     }
   }
 
+  /** A plan restricted to the allow-list, if there is one: what the run's guard checks. */
+  restrict(p: Plan): Plan {
+    return restrictPlan(p, this.o.allow);
+  }
+
+  /**
+   * The pass's plan: the planner's, restricted to the allow-list when there is one. Every call a
+   * pass makes comes from a plan made here, so no retry or requeue can go around the restriction.
+   */
   private planFor(st: TargetState, observed: ObservedState, alsoExcluded?: ReadonlySet<string>): TargetPlan {
     const ex: Exclusions = alsoExcluded ? { has: (item) => st.terminal.has(item) || alsoExcluded.has(item) } : st.terminal;
-    return st.target.type === 'connect' ? planConnect(st.target, observed, ex) : planWorkSpace(st.target, observed, ex);
+    const tp = st.target.type === 'connect' ? planConnect(st.target, observed, ex) : planWorkSpace(st.target, observed, ex);
+    if (!this.o.allow) return tp;
+    const r = restrictTarget(tp, this.o.allow.get(st.target.key));
+    // The second planFor of a pass (removals held) leaves out only allowed removals: same outside.
+    if (!alsoExcluded) st.outsidePlan = r.outside;
+    return r.plan;
   }
 
   /** Why the pass must make none of the target's planned removals, if it must not. */
@@ -487,6 +516,7 @@ export class Reconciler {
       }
       const counter = action.type;
       st.done[counter] += action.type === 'deploy' ? 1 : result.done.length;
+      if (action.type !== 'deploy') for (const item of result.done) st.made[action.type].add(item);
       for (const item of result.skipped ?? []) notDone.add(item);
       if (result.skipped?.length) {
         this.log.info({ target: key, operation, skipped: result.skipped.length }, 'removals not sent: the desired state changed since they were planned');

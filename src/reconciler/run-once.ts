@@ -129,7 +129,8 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
         unchecked.map((x) => x.error.code),
       );
     }
-    const guard = plan(targets.filter((t) => observed.has(t.key)), observed);
+    // With a reviewed plan's allow-list, only its actions count (and are ever made).
+    const guard = r.restrict(plan(targets.filter((t) => observed.has(t.key)), observed));
     if (guard.summary.disassociate > o.maxPrune) {
       throw new GuardRefusal(
         `refusing to apply: the plan removes ${guard.summary.disassociate} associations, more than --max-prune ${o.maxPrune}; ` +
