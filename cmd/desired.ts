@@ -9,12 +9,15 @@ export interface LoadForCommand {
   region?: string;
   /** Print warnings (stderr). Default true. */
   printWarnings?: boolean;
+  /** Called with what was read before any problem is printed; may throw (a saved plan's digest check). */
+  check?: (result: LoadResult) => void;
 }
 
 /** Load and validate; print every problem to stderr. Throws CommandError when invalid. */
 export async function loadOrFail(o: LoadForCommand): Promise<{ state: DesiredState; result: LoadResult; defaultRegion?: string }> {
   const defaultRegion = await resolveDefaultRegion(o.region);
   const result = await loadDesiredState(o.paths, { defaultRegion });
+  o.check?.(result);
   for (const p of result.errors) process.stderr.write(formatProblem(p) + '\n');
   if (o.printWarnings ?? true) for (const p of result.warnings) process.stderr.write(formatProblem(p) + '\n');
   if (!result.state || result.errors.length > 0) {

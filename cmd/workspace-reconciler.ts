@@ -16,6 +16,7 @@ import { sandboxCommand } from './commands/sandbox.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { CommandError, EXIT_ERROR } from './errors.js';
+import { VERSION } from '../src/version.js';
 import { wantsJson, wasJsonWritten, writeJson } from './output.js';
 
 export function buildProgram(): Command {
@@ -30,7 +31,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
   const code = await run(argv);

@@ -15,6 +15,9 @@ import { checkTargets, count, loadOrFail } from '../desired.js';
 import { CommandError, EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js';
 import { buildReport, hints, reportText, summaryText } from '../render.js';
 import { createRuntime } from '../runtime.js';
+import { allowListOf, checkPlanAge, fileChanges, SavedPlanError, savedPlanReport } from '../../src/ops/saved-plan.js';
+import type { SavedPlan } from '../../src/ops/saved-plan.js';
+import { readSavedPlan, savedPlanText } from '../saved-plan.js';
 import { Progress } from '../progress.js';
 import { onInterrupt } from '../signals.js';
 
@@ -23,16 +26,20 @@ interface ApplyOptions extends AwsOptions {
   pollInterval: number;
   progress: boolean;
   lockDir?: string;
+  plan?: string;
+  maxPlanAge: number;
 }
 
 export function applyCommand(): Command {
   const cmd = new Command('apply')
     .description('one reconcile pass: make AWS match the desired state, wait until converged or --timeout')
-    .argument('<path...>', 'YAML files or directories')
+    .argument('[path...]', 'YAML files or directories (none with --plan: the plan names its files)')
     .addOption(durationOption('--timeout <duration>', 'give up waiting after this long (exit 2)', '10m', parsePositiveDuration))
     .addOption(durationOption('--poll-interval <duration>', 'how often to re-check WorkSpaces deployments in flight', '5s', durationAtLeast('10ms')))
     .option('--no-progress', 'no live progress line on a terminal')
-    .option('--lock-dir <dir>', 'directory of the overlap lock file (default: the system temp directory)');
+    .option('--lock-dir <dir>', 'directory of the overlap lock file (default: the system temp directory)')
+    .option('--plan <file>', "apply only the actions of a plan saved with 'plan --out FILE' that are still needed; refuse if its files changed")
+    .addOption(durationOption('--max-plan-age <duration>', 'with --plan: refuse a plan older than this', '24h', parsePositiveDuration));
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn' })).action(async (paths: string[], o: ApplyOptions) => {
     process.exitCode = await runApply(paths, o);
   });
@@ -41,8 +48,40 @@ export function applyCommand(): Command {
 
 async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const started = Date.now();
-  const { state } = await loadOrFail({ paths, region: o.region });
-  const targets = checkTargets(state, o.allowEmpty);
+  // A saved plan: checked (version, age, region) and its files compared with what is loaded now,
+  // byte for byte, before anything talks to AWS; then only its actions are allowed (see allow.ts).
+  let saved: SavedPlan | undefined;
+  if (o.plan !== undefined) {
+    if (paths.length > 0) throw new CommandError(`apply --plan takes no paths: the plan names the files it was made from (${paths.join(' ')} given)`);
+    saved = await readSavedPlan(o.plan);
+    try {
+      checkPlanAge(saved, Date.now(), o.maxPlanAge, o.plan);
+    } catch (err) {
+      if (err instanceof SavedPlanError) throw new CommandError(err.message);
+      throw err;
+    }
+    if (o.region !== undefined && saved.options.region !== undefined && o.region !== saved.options.region) {
+      throw new CommandError(`--region ${o.region} differs from the region the plan was made with (${saved.options.region}). Nothing was changed.`);
+    }
+    paths = saved.desiredState.paths;
+  } else if (paths.length === 0) {
+    throw new CommandError("missing required argument 'path' (the desired state's files or directories, or --plan FILE)");
+  }
+  const planFile = o.plan;
+  const reviewed = saved;
+  const { state } = await loadOrFail({
+    paths,
+    region: reviewed?.options.region ?? o.region,
+    check: reviewed
+      ? (result) => {
+          const changes = fileChanges(reviewed.desiredState.files, (result.digests ?? []).map((d) => ({ path: d.file, sha256: d.sha256 })));
+          if (changes.length > 0) {
+            throw new CommandError(`the desired state is not the one ${planFile} was made from:\n  ${changes.join('\n  ')}\nMake and review a new plan. Nothing was changed.`);
+          }
+        }
+      : undefined,
+  });
+  const targets = checkTargets(state, o.allowEmpty || Boolean(reviewed?.options.allowEmpty));
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
   // Cron safety: two applies of the same desired state never overlap.
   let lock: Lock;
@@ -67,7 +106,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     interrupt.abort(new Error('interrupted'));
   });
   const rt = createRuntime({ ...limitsOf(o), signal: stopWork });
-  const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: stopWork, logger: log, maxPrune: o.maxPrune });
+  const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: stopWork, logger: log, maxPrune: o.maxPrune, allow: reviewed ? allowListOf(reviewed) : undefined });
   const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
   const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;
   try {
@@ -84,7 +123,8 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
         onPlanned: (guard, errors) => {
           if (o.output === 'text') {
             const pending = errors.length ? ` (${count(errors.length, 'target')} could not be observed yet: tried again during the run)` : '';
-            process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
+            if (reviewed) process.stderr.write(`Applying the saved plan ${planFile} (made ${reviewed.createdAt}); of its actions, still needed: ${summaryText(guard.summary)}${pending}.\n`);
+            else process.stderr.write(`Plan: ${summaryText(guard.summary)}${pending}.\n`);
           }
           log.info({ targets: guard.targets.length, revision, ...guard.summary }, 'apply started');
           progress.start(() => progressLine(reconciler, rt.stats));
@@ -104,10 +144,12 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       calls: { ...rt.stats },
       revision,
     });
-    if (o.output === 'json') writeJson(report);
-    else process.stdout.write(reportText(report));
-    log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total }, 'apply finished');
-    if (report.converged) return EXIT_OK;
+    const savedReport = reviewed ? savedPlanReport(reviewed, planFile!, reconciler.targetStates()) : undefined;
+    if (o.output === 'json') writeJson(savedReport ? { ...report, savedPlan: savedReport } : report);
+    else process.stdout.write(reportText(report) + (savedReport ? savedPlanText(savedReport) : ''));
+    log.info({ converged: report.converged, revision, ...report.summary, calls: report.calls.total, ...(savedReport ? { savedPlan: savedReport.counts } : {}) }, 'apply finished');
+    // A reviewed action that can no longer be made is not a success, even if nothing else is left.
+    if (report.converged && !(savedReport && savedReport.counts.impossible > 0)) return EXIT_OK;
     // 1: not everything was attempted (interrupted, or targets AWS never answered about);
     // 2: everything was attempted but did not converge (terminal failures, held removals, timeout).
     return result.interrupted || report.notObserved > 0 ? EXIT_ERROR : EXIT_CHANGES_OR_NOT_CONVERGED;

@@ -14,11 +14,14 @@ import { planJson, planText, resolutionFailures } from '../render.js';
 import { planMarkdown } from '../render-markdown.js';
 import { resolveDesired } from '../../src/resolve/index.js';
 import { createRuntime } from '../runtime.js';
+import { readGitRevision } from '../../src/ops/gitrev.js';
+import { buildSavedPlan, digestsOf, writeSavedPlan } from '../saved-plan.js';
 import type { Runtime } from '../runtime.js';
 
 interface PlanOptions extends Omit<AwsOptions, 'output'> {
   output: PlanOutputFormat;
   detailedExitcode: boolean;
+  out?: string;
 }
 
 export function observerFor(rt: Runtime): Observer {
@@ -29,9 +32,10 @@ export function planCommand(): Command {
   const cmd = new Command('plan')
     .description('observe AWS and print the changes apply would make (read-only: no mutating call)')
     .argument('<path...>', 'YAML files or directories')
-    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)', false);
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)', false)
+    .option('--out <file>', "also save the plan (JSON) for 'apply --plan FILE', which applies only what it holds");
   addAwsOptions(addCommonOptions(cmd, { logLevel: 'warn', markdown: true })).action(async (paths: string[], o: PlanOptions) => {
-    const { state } = await loadOrFail({ paths, region: o.region });
+    const { state, result, defaultRegion } = await loadOrFail({ paths, region: o.region });
     const targets = checkTargets(state, o.allowEmpty);
     const log = createLogger({ level: o.logLevel, format: o.logFormat });
     const rt = createRuntime({
@@ -56,6 +60,25 @@ export function planCommand(): Command {
       const changes = p.summary.associate + p.summary.disassociate + p.summary.deploy > 0;
       // A name that resolves to nothing is an error in the desired state, like one that cannot be observed.
       const unresolvedItems = ok.some((t) => (t.unresolved?.length ?? 0) > 0);
+      if (o.out !== undefined) {
+        // A reviewed plan must be the whole plan: none is saved when part of the state is unknown.
+        if (errors.length > 0 || unresolved.length > 0 || unresolvedItems) {
+          process.stderr.write(`error: the plan is incomplete (targets that could not be observed or names that did not resolve): not saved to ${o.out}\n`);
+        } else {
+          const revision = await readGitRevision(paths[0]!).catch(() => undefined);
+          const saved = buildSavedPlan({
+            plan: p,
+            observed,
+            paths,
+            files: digestsOf(result, state),
+            revision,
+            options: { region: defaultRegion, maxPrune: o.maxPrune, allowEmpty: o.allowEmpty },
+            now: new Date(),
+          });
+          await writeSavedPlan(o.out, saved);
+          log.info({ file: o.out, digest: saved.desiredState.digest, revision: revision?.commit }, 'plan saved');
+        }
+      }
       process.exitCode = errors.length > 0 || unresolved.length > 0 || unresolvedItems ? EXIT_ERROR : changes && o.detailedExitcode ? EXIT_CHANGES_OR_NOT_CONVERGED : EXIT_OK;
     } finally {
       rt.close();
