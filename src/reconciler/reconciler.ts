@@ -434,9 +434,15 @@ export class Reconciler {
     const ex: Exclusions = alsoExcluded ? { has: (item) => st.terminal.has(item) || alsoExcluded.has(item) } : st.terminal;
     const tp = st.target.type === 'connect' ? planConnect(st.target, observed, ex) : planWorkSpace(st.target, observed, ex);
     if (!this.o.allow) return tp;
-    const r = restrictTarget(tp, this.o.allow.get(st.target.key));
+    const r = restrictTarget(tp, this.o.allow.get(st.target.key), observed.get(st.target.key));
     // The second planFor of a pass (removals held) leaves out only allowed removals: same outside.
     if (!alsoExcluded) st.outsidePlan = r.outside;
+    if (r.blockedDeploy && st.target.type === 'workspaces') {
+      // Failed for good in this run: later passes plan no deploy for the WorkSpace at all.
+      const message = `the reviewed deploy would also carry out changes the plan did not review: ${r.blockedDeploy.join(', ')}; make and review a new plan`;
+      st.terminal.set(st.target.workspaceId, { target: st.target.key, item: st.target.workspaceId, operation: 'DeployWorkspaceApplications', code: 'OutsidePlan', message, terminal: true });
+      this.log.warn({ target: st.target.key, pending: r.blockedDeploy }, 'deploy not made: it would carry unreviewed changes');
+    }
     return r.plan;
   }
 
