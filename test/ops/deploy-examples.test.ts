@@ -266,6 +266,69 @@ describe('examples/deploy', () => {
     assert.equal(workflow.jobs.apply.permissions['id-token'], 'write');
   });
 
+  // What was reviewed is what is applied: the pull request's saved plan is the one applied on merge.
+  describe('github-actions: the reviewed plan is saved on the pull request and applied on merge', () => {
+    let workflow: Obj;
+    let plan: Obj[];
+    let apply: Obj[];
+    before(() => {
+      [workflow] = yamlDocs(join(DEPLOY, 'github-actions/reconcile.yml'));
+      plan = workflow.jobs.plan.steps as Obj[];
+      apply = workflow.jobs.apply.steps as Obj[];
+    });
+    /** The tool's command lines in a step's script (comments and continuations removed). */
+    const commands = (step: Obj) =>
+      String(step.run ?? '')
+        .replace(/\\\n\s*/g, ' ')
+        .split('\n')
+        .filter((l) => !/^\s*#/.test(l) && l.includes('node "$RECONCILER"'))
+        .map((l) => l.trim().split(/\s+/));
+    const savedBy = (steps: Obj[]) => steps.flatMap(commands).filter((args) => args[2] === 'plan');
+
+    it('plan saves the plan it comments (--out), outside the desired state', () => {
+      const [args, ...more] = savedBy(plan);
+      assert.equal(more.length, 0);
+      const out = flag(args, '--out');
+      assert.ok(out, 'plan --out FILE');
+      assert.equal(flag(args, '--output'), 'markdown');
+      assert.ok(args.includes('--detailed-exitcode'));
+      assert.ok(!out.startsWith(`${workflow.env.DESIRED_STATE}/`), `${out} is not desired state`);
+    });
+    it('uploads that file as an artifact named after the pull request, after the plan and only when it was written', () => {
+      const out = flag(savedBy(plan)[0], '--out');
+      const planAt = plan.findIndex((s) => savedBy([s]).length > 0);
+      const upload = plan.findIndex((s) => String(s.uses).startsWith('actions/upload-artifact@'));
+      assert.ok(planAt >= 0 && upload > planAt, `plan ${planAt} < upload ${upload}`);
+      assert.equal(plan[upload].with.path, out);
+      assert.equal(plan[upload].with.name, 'plan-${{ github.event.pull_request.number }}');
+      assert.equal(plan[upload].with['if-no-files-found'], 'error');
+      assert.match(String(plan[upload].if), /status == '0'.*status == '2'|status == '2'.*status == '0'/);
+    });
+    it('a push to main downloads the merged pull request\'s artifact and applies exactly it with apply --plan (no paths)', () => {
+      const download = apply.findIndex((s) => /gh run download\b/.test(String(s.run)));
+      assert.ok(download >= 0, 'a download step');
+      assert.equal(apply[download].if, "github.event_name == 'push'");
+      const m = /gh run download "\$run" --repo "\$GITHUB_REPOSITORY" --name "plan-\$pr" --dir (\S+)/.exec(String(apply[download].run));
+      assert.ok(m, 'downloads the artifact plan-<pr>');
+      assert.match(String(apply[download].run), /--event pull_request --commit "\$head" --status success/);
+      const applies = apply.map((s, i) => ({ i, s, args: commands(s).find((a) => a[2] === 'apply') })).filter((x) => x.args && x.args.includes('--plan'));
+      assert.equal(applies.length, 1);
+      const { i, s, args } = applies[0];
+      assert.ok(i > download);
+      assert.equal(s.if, "github.event_name == 'push'");
+      assert.equal(flag(args!, '--plan'), `${m[1]}/${flag(savedBy(plan)[0], '--out')}`);
+      // The plan names its files: apply --plan takes no desired-state path.
+      assert.ok(!args!.includes('"$DESIRED_STATE"'));
+      assert.ok(flag(args!, '--max-plan-age'));
+      assert.equal(workflow.jobs.apply.permissions.actions, 'read');
+    });
+    it('a plain apply of main (no reviewed plan) runs only on a manual dispatch', () => {
+      const plain = apply.filter((s) => commands(s).some((a) => a[2] === 'apply' && !a.includes('--plan')));
+      assert.ok(plain.length > 0);
+      for (const s of plain) assert.equal(s.if, "github.event_name == 'workflow_dispatch'");
+    });
+  });
+
   // The tool is not on npm: anything installed by its name would be someone else's code, run with
   // the operator's AWS role. Every example builds it from a pinned commit or runs an image by digest.
   describe('the tool comes from a pinned commit or image digest, never from npm by name', () => {
