@@ -18,12 +18,13 @@ describe('cli: usage', () => {
     {
       reason: 'plan lists its options',
       args: ['plan', '--help'],
-      lists: ['<path...>', '--detailed-exitcode', '--region <region>', '--output <format>', '--allow-empty', '--max-prune <n>', '--connect-rate <rps>', '--workspaces-burst <n>'],
+      lists: ['<path...>', '--detailed-exitcode', '--out <file>', '--region <region>', '--output <format>', '--allow-empty', '--max-prune <n>', '--connect-rate <rps>', '--workspaces-burst <n>'],
     },
     {
       reason: 'apply lists its options',
       args: ['apply', '--help'],
-      lists: ['<path...>', '--timeout <duration>', '--poll-interval <duration>', '--no-progress', '--output <format>', '--allow-empty', '--max-prune <n>', '--connect-rate <rps>'],
+      // [path...]: with --plan FILE the plan names its files.
+      lists: ['[path...]', '--plan <file>', '--max-plan-age <duration>', '--timeout <duration>', '--poll-interval <duration>', '--no-progress', '--output <format>', '--allow-empty', '--max-prune <n>', '--connect-rate <rps>'],
     },
     {
       reason: 'sandbox lists its options',
