@@ -1,5 +1,5 @@
 /** Loading the desired state for a command: print problems, enforce the input guards. */
-import { formatProblem, loadDesiredState } from '../src/config/index.js';
+import { formatProblem, InputPathError, loadDesiredState } from '../src/config/index.js';
 import type { DesiredState, LoadResult, Target } from '../src/config/index.js';
 import { resolveDefaultRegion } from '../src/providers/clients.js';
 import { CommandError } from './errors.js';
@@ -11,12 +11,16 @@ export interface LoadForCommand {
   printWarnings?: boolean;
   /** Called with what was read before any problem is printed; may throw (a saved plan's digest check). */
   check?: (result: LoadResult) => void;
+  /** What to throw instead when a path cannot be read (a saved plan names files that are gone). */
+  onPathError?: (err: InputPathError) => Error;
 }
 
 /** Load and validate; print every problem to stderr. Throws CommandError when invalid. */
 export async function loadOrFail(o: LoadForCommand): Promise<{ state: DesiredState; result: LoadResult; defaultRegion?: string }> {
   const defaultRegion = await resolveDefaultRegion(o.region);
-  const result = await loadDesiredState(o.paths, { defaultRegion });
+  const result = await loadDesiredState(o.paths, { defaultRegion }).catch((err: unknown) => {
+    throw err instanceof InputPathError && o.onPathError ? o.onPathError(err) : err;
+  });
   o.check?.(result);
   for (const p of result.errors) process.stderr.write(formatProblem(p) + '\n');
   if (o.printWarnings ?? true) for (const p of result.warnings) process.stderr.write(formatProblem(p) + '\n');

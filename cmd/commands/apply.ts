@@ -71,6 +71,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const reviewed = saved;
   const { state } = await loadOrFail({
     paths,
+    onPathError: reviewed ? (err) => new CommandError(`the desired state is not the one ${planFile} was made from: ${err.message}. Nothing was changed.`) : undefined,
     region: reviewed?.options.region ?? o.region,
     check: reviewed
       ? (result) => {

@@ -76,6 +76,7 @@ export function planCommand(): Command {
             now: new Date(),
           });
           await writeSavedPlan(o.out, saved);
+          process.stderr.write(`Saved the plan to ${o.out}: 'apply --plan ${o.out}' makes only its actions (refused once the files change or after --max-plan-age).\n`);
           log.info({ file: o.out, digest: saved.desiredState.digest, revision: revision?.commit }, 'plan saved');
         }
       }

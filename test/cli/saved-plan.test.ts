@@ -4,7 +4,7 @@
  * the plan did not contain is reported, never applied.
  */
 import assert from 'node:assert/strict';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssociateWorkspaceCommand } from '@aws-sdk/client-connect';
 import { AssociateWorkspaceApplicationCommand, DisassociateWorkspaceApplicationCommand } from '@aws-sdk/client-workspaces';
@@ -100,6 +100,9 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     // The demo's first deploy to ws-eng0000002 fails once: its Force retry is part of the reviewed deploy.
     assert.deepEqual(mutations(t.sb.calls), planned(plan));
+    // Each reviewed association and removal was sent once (only deploys repeat: a Force retry).
+    const items = t.sb.calls.filter((c) => /^(Associate|Disassociate)/.test(c.operation)).flatMap((c) => (c.input.ResourceArns as string[] | undefined) ?? [`${c.input.WorkspaceId} ${c.input.ApplicationId}`]);
+    assert.equal(items.length, planned(plan).filter((x) => !x.endsWith('~ deploy')).length);
     const report = parseJson(r.stdout);
     assert.equal(report.converged, true);
     assert.equal(report.savedPlan.counts.done, planned(plan).length);
@@ -148,6 +151,14 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
     const added = await runCli(['apply', '--plan', planFile(), ...FAST], { env: t.env() });
     assert.equal(added.code, 1, added.stdout + added.stderr);
     assert.ok(added.stderr.includes(`  ${join(desired, 'extra.yaml')}: new since the plan`), added.stderr);
+    assert.equal(t.sb.calls.length, 0);
+
+    // The directory it names is gone altogether.
+    await rm(desired, { recursive: true });
+    const gone = await runCli(['apply', '--plan', planFile(), ...FAST], { env: t.env() });
+    assert.equal(gone.code, 1, gone.stdout + gone.stderr);
+    assert.match(gone.stderr, new RegExp(`^error: the desired state is not the one ${literal(planFile())} was made from: .*${literal(desired)}.*Nothing was changed\\.$`, 'm'));
+    assertNoStackTrace(gone.stderr);
     assert.equal(t.sb.calls.length, 0);
   });
 
