@@ -117,6 +117,18 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
     assert.equal(parseJson(again.stdout).savedPlan.counts.unnecessary, planned(plan).length);
   });
 
+  it('names and selectors: the plan keeps names beside ids, and apply --plan resolves again and makes exactly the reviewed mutations', async () => {
+    const plan = await savePlan(['examples/names']);
+    const billing = (plan.targets as Obj[]).find((x) => x.key === BILLING_KEY)!;
+    assert.equal(billing.names[agentArn(11)], 'user agent11');
+    assert.ok(planned(plan).length > 0);
+    t.sb.resetCalls();
+    const r = await applyPlan();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(mutations(t.sb.calls), planned(plan));
+    assert.ok(t.sb.calls.some((c) => c.operation === 'SearchUsers'), 'the selectors were resolved again');
+  });
+
   it('refuses a plan older than --max-plan-age (default 24h): exit 1, not one call', async () => {
     const plan = await savePlan(EXAMPLES);
     plan.createdAt = new Date(Date.now() - 25 * 3_600_000).toISOString();
@@ -165,6 +177,7 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
   const notPlans: { reason: string; edit: (p: Obj) => unknown; error: RegExp }[] = [
     { reason: 'a format version it does not understand', edit: (p) => ({ ...p, formatVersion: 2 }), error: /is a saved plan of format version 2, which this tool does not understand \(it reads version 1\)/ },
     { reason: 'a desired-state file instead of a plan', edit: () => ({ apiVersion: 'workspace-reconciler/v1' }), error: /is not a saved plan of this tool: "format" is not "workspace-reconciler\/plan"/ },
+    { reason: 'a plan made in the future by this clock (a clock problem, or an edited time)', edit: (p) => ({ ...p, createdAt: new Date(Date.now() + 3_600_000).toISOString() }), error: /was made at .*, in the future by this machine's clock; check the clocks\. Nothing was changed\./ },
     { reason: 'files edited in the plan (the digest no longer matches them)', edit: (p) => ({ ...p, desiredState: { ...p.desiredState, files: p.desiredState.files.slice(1) } }), error: /"desiredState.digest" does not match its files/ },
   ];
   for (const tc of notPlans) {
