@@ -17,6 +17,7 @@ import { buildReport, hints, reportText, summaryText } from '../render.js';
 import { createRuntime } from '../runtime.js';
 import { allowListOf, checkPlanAge, fileChanges, SavedPlanError, savedPlanReport } from '../../src/ops/saved-plan.js';
 import type { SavedPlan } from '../../src/ops/saved-plan.js';
+import type { LoadResult } from '../../src/config/index.js';
 import { readSavedPlan, savedPlanText } from '../saved-plan.js';
 import { Progress } from '../progress.js';
 import { onInterrupt } from '../signals.js';
@@ -48,39 +49,16 @@ export function applyCommand(): Command {
 
 async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
   const started = Date.now();
-  // A saved plan: checked (version, age, region) and its files compared with what is loaded now,
-  // byte for byte, before anything talks to AWS; then only its actions are allowed (see allow.ts).
-  let saved: SavedPlan | undefined;
-  if (o.plan !== undefined) {
-    if (paths.length > 0) throw new CommandError(`apply --plan takes no paths: the plan names the files it was made from (${paths.join(' ')} given)`);
-    saved = await readSavedPlan(o.plan);
-    try {
-      checkPlanAge(saved, Date.now(), o.maxPlanAge, o.plan);
-    } catch (err) {
-      if (err instanceof SavedPlanError) throw new CommandError(err.message);
-      throw err;
-    }
-    if (o.region !== undefined && saved.options.region !== undefined && o.region !== saved.options.region) {
-      throw new CommandError(`--region ${o.region} differs from the region the plan was made with (${saved.options.region}). Nothing was changed.`);
-    }
-    paths = saved.desiredState.paths;
-  } else if (paths.length === 0) {
-    throw new CommandError("missing required argument 'path' (the desired state's files or directories, or --plan FILE)");
-  }
+  const reviewed = o.plan !== undefined ? await openSavedPlan(o.plan, paths, o) : undefined;
+  if (reviewed) paths = reviewed.desiredState.paths;
+  else if (paths.length === 0) throw new CommandError("missing required argument 'path' (the desired state's files or directories, or --plan FILE)");
   const planFile = o.plan;
-  const reviewed = saved;
   const { state } = await loadOrFail({
     paths,
-    onPathError: reviewed ? (err) => new CommandError(`the desired state is not the one ${planFile} was made from: ${err.message}. Nothing was changed.`) : undefined,
     region: reviewed?.options.region ?? o.region,
-    check: reviewed
-      ? (result) => {
-          const changes = fileChanges(reviewed.desiredState.files, (result.digests ?? []).map((d) => ({ path: d.file, sha256: d.sha256 })));
-          if (changes.length > 0) {
-            throw new CommandError(`the desired state is not the one ${planFile} was made from:\n  ${changes.join('\n  ')}\nMake and review a new plan. Nothing was changed.`);
-          }
-        }
-      : undefined,
+    // A saved plan's files must be, byte for byte, the bytes loaded now: compared before anything talks to AWS.
+    check: reviewed ? (result) => assertSameFiles(reviewed, planFile!, result) : undefined,
+    onPathError: reviewed ? (err) => new CommandError(`the desired state is not the one ${planFile} was made from: ${err.message}. Nothing was changed.`) : undefined,
   });
   const targets = checkTargets(state, o.allowEmpty || Boolean(reviewed?.options.allowEmpty));
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
@@ -163,6 +141,27 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     // A socket AWS never answered must not keep a cron job alive once its report is out.
     setTimeout(() => process.exit(), 2000).unref();
   }
+}
+
+/** A saved plan that may be applied: one this tool reads, young enough, for the same region; no paths beside it. */
+async function openSavedPlan(file: string, paths: string[], o: ApplyOptions): Promise<SavedPlan> {
+  if (paths.length > 0) throw new CommandError(`apply --plan takes no paths: the plan names the files it was made from (${paths.join(' ')} given)`);
+  const saved = await readSavedPlan(file);
+  try {
+    checkPlanAge(saved, Date.now(), o.maxPlanAge, file);
+  } catch (err) {
+    if (err instanceof SavedPlanError) throw new CommandError(err.message);
+    throw err;
+  }
+  if (o.region !== undefined && saved.options.region !== undefined && o.region !== saved.options.region) {
+    throw new CommandError(`--region ${o.region} differs from the region the plan was made with (${saved.options.region}). Nothing was changed.`);
+  }
+  return saved;
+}
+
+function assertSameFiles(saved: SavedPlan, file: string, result: LoadResult): void {
+  const changes = fileChanges(saved.desiredState.files, (result.digests ?? []).map((d) => ({ path: d.file, sha256: d.sha256 })));
+  if (changes.length > 0) throw new CommandError(`the desired state is not the one ${file} was made from:\n  ${changes.join('\n  ')}\nMake and review a new plan. Nothing was changed.`);
 }
 
 function progressLine(r: Reconciler, calls: { total: number; throttled: number }): string {
