@@ -22,7 +22,8 @@ export interface SourceText {
 
 type Source = (SourceText & { walked?: boolean }) | { file: string; refused: string };
 
-function load(sources: readonly Source[], options: ResolvedOptions): LoadResult {
+/** `fromDisk`: the sources were read from files, and the result carries their digests. */
+function load(sources: readonly Source[], options: ResolvedOptions, fromDisk = false): LoadResult {
   const problems = new ProblemList();
   const documents: ParsedDocument[] = [];
   let documentCount = 0;
@@ -46,11 +47,11 @@ function load(sources: readonly Source[], options: ResolvedOptions): LoadResult 
   const intents = buildIntents(documents);
   const { errors, warnings } = problems.sorted(sources.map((s) => s.file));
   // Skipped files are not part of the desired state (nor of the daemon's file-loss check).
-  const digests = sources.flatMap((s) => ('sha256' in s && s.sha256 !== undefined && !skipped.has(s.file) ? [{ file: s.file, sha256: s.sha256 }] : []));
-  if (errors.length > 0) return { errors, warnings, digests };
+  const digests = fromDisk ? { digests: sources.flatMap((s) => ('sha256' in s && s.sha256 !== undefined && !skipped.has(s.file) ? [{ file: s.file, sha256: s.sha256 }] : [])) } : {};
+  if (errors.length > 0) return { errors, warnings, ...digests };
   const files = sources.map((s) => s.file).filter((f) => !skipped.has(f));
   const needsResolution = intents.some((i) => !isConcrete(i));
-  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings, digests };
+  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings, ...digests };
 }
 
 /**
@@ -68,7 +69,7 @@ export async function loadDesiredState(paths: readonly string[], options: LoadOp
     const read = await readTextFile(file, resolved.maxFileBytes);
     sources.push(read.ok ? { file, text: read.text, sha256: read.sha256, walked } : { file, refused: read.problem });
   }
-  return load(sources, resolved);
+  return load(sources, resolved, true);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The real filesystem: directories, explicit files, missing paths, size limits, binary files. */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,21 @@ describe('config: loading files and directories', () => {
     assert.deepEqual(result.state?.files, [join(dir, 'a.yml'), join(dir, 'b.yaml'), join(dir, 'sub/c.yaml')]);
     assert.equal(result.state?.documentCount, 3);
     assert.equal(result.state?.targets.length, 4);
+  });
+
+  it('digests: the sha256 of the exact bytes of each file of the desired state (a BOM included), also when invalid', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CONNECT)]);
+    const a = await put('a.yaml', bytes);
+    const b = await put('b.yaml', WORKSPACES);
+    const sha = (x: string | Buffer) => createHash('sha256').update(x).digest('hex');
+    const ok = await loadDesiredState([dir]);
+    assert.deepEqual(ok.errors, []);
+    assert.deepEqual(ok.digests, [{ file: a, sha256: sha(bytes) }, { file: b, sha256: sha(WORKSPACES) }]);
+    await put('b.yaml', edit(WORKSPACES, ['prune: false', 'prunne: false']));
+    const bad = await loadDesiredState([dir]);
+    assert.ok(bad.errors.length > 0 && bad.state === undefined);
+    assert.deepEqual(bad.digests?.map((d) => d.file), [a, b]);
+    assert.notEqual(bad.digests?.[1].sha256, sha(WORKSPACES));
   });
 
   it('an explicit file is read whatever its extension, and problems name it as given', async () => {
