@@ -18,6 +18,7 @@ import { createRuntime } from '../runtime.js';
 import { allowListOf, checkPlanAge, fileChanges, SavedPlanError, savedPlanReport } from '../../src/ops/saved-plan.js';
 import type { SavedPlan } from '../../src/ops/saved-plan.js';
 import type { LoadResult } from '../../src/config/index.js';
+import { VERSION } from '../../src/version.js';
 import { readSavedPlan, savedPlanText } from '../saved-plan.js';
 import { Progress } from '../progress.js';
 import { onInterrupt } from '../signals.js';
@@ -155,6 +156,10 @@ async function openSavedPlan(file: string, paths: string[], o: ApplyOptions): Pr
   }
   if (o.region !== undefined && saved.options.region !== undefined && o.region !== saved.options.region) {
     throw new CommandError(`--region ${o.region} differs from the region the plan was made with (${saved.options.region}). Nothing was changed.`);
+  }
+  if (saved.tool.version !== VERSION) {
+    // The format version is what must match; a different tool version only plans differently.
+    process.stderr.write(`warning: ${file} was made by workspace-reconciler ${saved.tool.version}; this is ${VERSION}\n`);
   }
   return saved;
 }

@@ -88,6 +88,7 @@ export function parseSavedPlan(text: string, file: string): SavedPlan {
       `${file} is a saved plan of format version ${JSON.stringify(v.formatVersion)}, which this tool does not understand (it reads version ${PLAN_FORMAT_VERSION}); make the plan again with this version. Nothing was changed.`,
     );
   }
+  if (!isObject(v.tool) || typeof v.tool.version !== 'string') throw bad('"tool" has no version');
   if (typeof v.createdAt !== 'string' || Number.isNaN(Date.parse(v.createdAt))) throw bad('"createdAt" is not a time');
   const ds = v.desiredState;
   if (!isObject(ds) || !isStrings(ds.paths) || ds.paths.length === 0) throw bad('"desiredState.paths" is not a list of paths');
