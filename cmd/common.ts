@@ -15,15 +15,19 @@ export interface LogOptions {
   logFormat: 'json' | 'pretty';
 }
 
-export interface AwsOptions extends CommonOptions, LogOptions {
-  allowEmpty: boolean;
-  maxPrune: number;
+/** How AWS calls are made: rate limits and deadlines (every command that calls AWS). */
+export interface CallOptions {
   connectRate: number;
   connectBurst: number;
   workspacesRate: number;
   workspacesBurst: number;
   operationLimit?: Record<string, RateLimit>;
   callTimeout: number;
+}
+
+export interface AwsOptions extends CommonOptions, LogOptions, CallOptions {
+  allowEmpty: boolean;
+  maxPrune: number;
 }
 
 /**
@@ -44,9 +48,14 @@ export function addCommonOptions(cmd: Command, defaults: { logLevel?: string; ma
 }
 
 export function addAwsOptions(cmd: Command): Command {
-  return cmd
+  return addCallOptions(cmd
     .option('--allow-empty', 'accept a desired state with no documents', false)
-    .option('--max-prune <n>', 'refuse a plan that removes more than this many associations', parseNonNegativeInt, 100)
+    .option('--max-prune <n>', 'refuse a plan that removes more than this many associations', parseNonNegativeInt, 100));
+}
+
+/** Rate limits and --call-timeout (see CallOptions). */
+export function addCallOptions(cmd: Command): Command {
+  return cmd
     .option('--connect-rate <rps>', 'Connect requests per second, per operation', parsePositiveNumber, DEFAULT_LIMITS.connect.rate)
     .option('--connect-burst <n>', 'Connect burst, per operation', parsePositiveNumber, DEFAULT_LIMITS.connect.burst)
     .option('--workspaces-rate <rps>', 'WorkSpaces requests per second, per operation', parsePositiveNumber, DEFAULT_LIMITS.workspaces.rate)
@@ -55,7 +64,7 @@ export function addAwsOptions(cmd: Command): Command {
     .addOption(durationOption('--call-timeout <duration>', 'deadline of each attempt of each AWS call (a hung endpoint is a retryable failure, never a hang)', '30s', parsePositiveDuration));
 }
 
-export function limitsOf(o: Omit<AwsOptions, 'output'>): { connectLimit: RateLimit; workspacesLimit: RateLimit; operationLimits?: Record<string, RateLimit>; callTimeoutMs: number } {
+export function limitsOf(o: CallOptions): { connectLimit: RateLimit; workspacesLimit: RateLimit; operationLimits?: Record<string, RateLimit>; callTimeoutMs: number } {
   return {
     callTimeoutMs: o.callTimeout,
     operationLimits: o.operationLimit,

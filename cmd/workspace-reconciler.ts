@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { InputPathError, LoadOptionsError } from '../src/config/index.js';
 import { ClientConfigError } from '../src/providers/clients.js';
 import { applyCommand } from './commands/apply.js';
+import { exportCommand } from './commands/export.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [validateCommand(), planCommand(), applyCommand(), runCommand(), sandboxCommand(), schemaCommand()]) {
+  for (const cmd of [validateCommand(), planCommand(), applyCommand(), runCommand(), sandboxCommand(), schemaCommand(), exportCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -94,6 +94,18 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u3164\uffa0]/u;
  * end, makes a name that looks right and matches nothing (and one that matches nothing holds a
  * target's removals). An error at the character. Lengths are checked by the caller.
  */
+/**
+ * True when a name (as AWS spells it) can be written in a names list and read back the same: no
+ * invisible or control character, no leading or trailing whitespace. checkName says why not.
+ */
+export function isWritableName(value: string): boolean {
+  for (const ch of value) {
+    const cp = ch.codePointAt(0)!;
+    if ((cp >= 0xd800 && cp <= 0xdfff) || INVISIBLE.test(ch)) return false;
+  }
+  return !/^\s|\s$/.test(value);
+}
+
 export function checkName(r: DocReader, v: Value, value: string, what: string): boolean {
   let n = 0;
   for (let i = 0; i < value.length; i++) {

@@ -30,14 +30,19 @@ export interface ConnectLookup {
   searchUsers(region: string, instanceId: string, query: UserQuery, signal?: AbortSignal): Promise<Named[]>;
 }
 
-/** One DescribeWorkspaces filter: AWS takes one at a time. */
-export type WorkSpacesFilter = { directoryId: string; userName?: string } | { bundleId: string };
+/**
+ * One DescribeWorkspaces filter: AWS takes one at a time. `workspaceIds` (any number: sent 25
+ * per call, the API maximum) answers only the WorkSpaces that exist; unknown ids are left out.
+ */
+export type WorkSpacesFilter = { directoryId: string; userName?: string } | { bundleId: string } | { workspaceIds: readonly string[] };
 
 export interface WorkSpaceSummary {
   workspaceId: string;
   directoryId?: string;
   userName?: string;
   state?: string;
+  /** The name of a user-decoupled WorkSpace, when it has one. */
+  workspaceName?: string;
 }
 
 export interface WorkSpacesLookup {

@@ -66,8 +66,8 @@ export interface ResolveResult {
   conflicts: OwnershipConflict[];
 }
 
-/** WorkSpaces in these states are never selected. */
-const GONE = new Set(['TERMINATING', 'TERMINATED']);
+/** WorkSpaces in these states are never selected (nor exported). */
+export const GONE = new Set(['TERMINATING', 'TERMINATED']);
 
 interface Contribution {
   key: string;

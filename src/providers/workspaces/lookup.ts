@@ -3,12 +3,19 @@
  * the catalogue), WorkSpaces by directory, user or bundle (DescribeWorkspaces, one filter at a
  * time, as the API takes them), and tags per WorkSpace (DescribeTags), only for tag selectors.
  */
-import { DescribeApplicationsCommand, DescribeTagsCommand, DescribeWorkspacesCommand } from '@aws-sdk/client-workspaces';
+import { DescribeApplicationsCommand, DescribeTagsCommand, DescribeWorkspacesCommand, type DescribeWorkspacesCommandInput, type Workspace } from '@aws-sdk/client-workspaces';
 import type { Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
 import { classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type CallGate, type CallInfo } from '../types.js';
+
+/** DescribeWorkspaces' maximum page size (Limit) and WorkspaceIds per call. */
+const PAGE = 25;
+
+function summary(workspaceId: string, w: Workspace): WorkSpaceSummary {
+  return { workspaceId, directoryId: w.DirectoryId, userName: w.UserName, state: w.State, ...(w.WorkspaceName ? { workspaceName: w.WorkspaceName } : {}) };
+}
 
 export class WorkSpacesLookupAws implements WorkSpacesLookup {
   private readonly gate: CallGate;
@@ -26,15 +33,22 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
     );
   }
 
-  workspaces(region: string, filter: WorkSpacesFilter, signal?: AbortSignal): Promise<WorkSpaceSummary[]> {
+  async workspaces(region: string, filter: WorkSpacesFilter, signal?: AbortSignal): Promise<WorkSpaceSummary[]> {
     const client = this.o.clients.workspaces(region);
-    const input = 'bundleId' in filter ? { BundleId: filter.bundleId } : { DirectoryId: filter.directoryId, ...(filter.userName ? { UserName: filter.userName } : {}) };
-    return collectPages(
-      this.gate,
-      { service: 'workspaces', region, operation: 'DescribeWorkspaces' },
-      (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, Limit: 25, NextToken }), { abortSignal: signal }),
-      (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [{ workspaceId: w.WorkspaceId, directoryId: w.DirectoryId, userName: w.UserName, state: w.State }] : [])),
-    );
+    const describe = (input: DescribeWorkspacesCommandInput) =>
+      collectPages(
+        this.gate,
+        { service: 'workspaces', region, operation: 'DescribeWorkspaces' },
+        (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, ...(input.WorkspaceIds ? {} : { Limit: PAGE }), NextToken }), { abortSignal: signal }),
+        (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [summary(w.WorkspaceId, w)] : [])),
+      );
+    if ('workspaceIds' in filter) {
+      // WorkspaceIds takes 1..25 ids and cannot be combined with Limit.
+      const out: WorkSpaceSummary[] = [];
+      for (let i = 0; i < filter.workspaceIds.length; i += PAGE) out.push(...(await describe({ WorkspaceIds: filter.workspaceIds.slice(i, i + PAGE) })));
+      return out;
+    }
+    return describe('bundleId' in filter ? { BundleId: filter.bundleId } : { DirectoryId: filter.directoryId, ...(filter.userName ? { UserName: filter.userName } : {}) });
   }
 
   async tags(region: string, workspaceId: string, signal?: AbortSignal): Promise<Map<string, string>> {

@@ -1,0 +1,35 @@
+/** What the export collectors need and give back. */
+import type { ConnectTarget, WorkSpaceTarget } from '../model/desired.js';
+import type { ConnectLookup, WorkSpacesLookup } from '../model/lookup.js';
+import type { Provider } from '../providers/types.js';
+import type { ExportDocument } from './document.js';
+
+/** The same look-ups and providers plan uses, through the same rate limiter. */
+export interface ExportDeps {
+  lookups: { connect: ConnectLookup; workspaces: WorkSpacesLookup };
+  providers: { connect: Provider<ConnectTarget>; workspaces: Provider<WorkSpaceTarget> };
+  signal?: AbortSignal;
+}
+
+export interface ExportOptions {
+  region: string;
+  /** Write names (workspaceName, users, routingProfiles, applications) where they are unique. */
+  names: boolean;
+  prune: boolean;
+}
+
+export interface ExportResult {
+  documents: ExportDocument[];
+  /** Comment lines for the top of the output. */
+  header: string[];
+  /** What was left out, and why (for the log). */
+  skipped: { item: string; reason: string }[];
+}
+
+/**
+ * The request names something AWS does not have, or names it ambiguously: nothing is written,
+ * exit 1 (like bad input, it is for the operator to fix).
+ */
+export class ExportError extends Error {
+  override name = 'ExportError';
+}
