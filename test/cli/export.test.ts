@@ -11,7 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AssociateWorkspaceCommand, ConnectClient } from '@aws-sdk/client-connect';
 import { parseAllDocuments } from 'yaml';
-import { assertNoStackTrace, mutatingCalls, parseJson, perTest, runCli } from './helpers.js';
+import { FAST, assertNoStackTrace, mutatingCalls, parseJson, perTest, runCli } from './helpers.js';
 import {
   DIRECTORY,
   INSTANCE,
@@ -27,6 +27,8 @@ import {
   userArn,
 } from './export-world.js';
 
+/** Rate limits far above what the sandbox needs (FAST without apply's --poll-interval). */
+const RATES = FAST.filter((_, i) => i >= 2);
 /** Long enough that no in-flight state moves during a test. */
 const FROZEN = { stepDelayMs: 3_600_000 };
 
@@ -36,14 +38,14 @@ describe('cli: export', function () {
 
   async function exportTo(name: string, args: string[]): Promise<string> {
     const file = join(t.dir, name);
-    const r = await runCli(['export', ...args, '--out', file], { env: t.env() });
+    const r = await runCli(['export', ...args, ...RATES, '--out', file], { env: t.env() });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '', 'with --out, nothing on stdout');
     const text = await readFile(file, 'utf8');
     assertSchemaAccepts(text);
     for (const d of text.split(/^---$/m)) assert.match(d.trimStart(), /^# yaml-language-server: \$schema=\S+/, 'every document starts with the modeline');
     const ref = /\$schema=(\S+)/.exec(text)![1]!;
-    assert.ok(existsSync(resolve(dirname(file), ref)), `the modeline names the shipped schema relative to the file: ${ref}`);
+    if (!args.includes('--schema')) assert.ok(existsSync(resolve(dirname(file), ref)), `the modeline names the shipped schema relative to the file: ${ref}`);
     return file;
   }
 
@@ -53,9 +55,9 @@ describe('cli: export', function () {
     assert.equal(v.code, 0, v.stderr + v.stdout);
     assert.doesNotMatch(v.stderr, /warning/i, 'validate has no warning for an export');
     t.sb.resetCalls();
-    const p = await runCli(['plan', file, '--detailed-exitcode'], { env: t.env() });
+    const p = await runCli(['plan', file, '--detailed-exitcode', ...RATES], { env: t.env() });
     assert.equal(p.code, 0, `plan --detailed-exitcode on the export:\n${p.stdout}${p.stderr}`);
-    const j = await runCli(['plan', file, '--output', 'json'], { env: t.env() });
+    const j = await runCli(['plan', file, '--output', 'json', ...RATES], { env: t.env() });
     assert.equal(j.code, 0, j.stderr);
     assert.deepEqual(mutatingCalls(t.sb.calls), []);
     return parseJson(j.stdout);
@@ -244,6 +246,49 @@ describe('cli: export', function () {
         assertNoStackTrace(r.stderr);
       }
     });
+  });
+
+  describe('a failed look-up never becomes an export of less than what exists', () => {
+    // With --prune, a document missing what AWS has would remove it: every failure is exit 1, no file.
+    const cases: { reason: string; operation: string; args: string[] }[] = [
+      { reason: 'the association scan', operation: 'SearchWorkspaceAssociations', args: ['connect', '--instance', INSTANCE, '--prune'] },
+      { reason: 'the user list (--names)', operation: 'ListUsers', args: ['connect', '--instance', INSTANCE, '--prune', '--names'] },
+      { reason: "a WorkSpace's associations", operation: 'DescribeWorkspaceAssociations', args: ['workspaces', '--directory', DIRECTORY, '--prune'] },
+      { reason: 'the application catalogue', operation: 'DescribeApplications', args: ['workspaces', '--directory', DIRECTORY, '--prune', '--names'] },
+    ];
+    for (const tc of cases) {
+      it(`${tc.reason}: AccessDenied is exit 1 and writes nothing`, async () => {
+        await t.world({ seed: settledSeed(), faults: { scriptedErrors: [{ operation: tc.operation, code: 'AccessDeniedException', times: 1 }] } });
+        const out = join(t.dir, 'never.yaml');
+        const r = await runCli(['export', ...tc.args, '--out', out], { env: t.env() });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, new RegExp(`error: cannot read what AWS has: ${tc.operation}.* failed: AccessDeniedException.*; nothing was written`));
+        assert.equal(existsSync(out), false);
+        assertNoStackTrace(r.stderr);
+      });
+    }
+  });
+
+  it('a directory of 30 WorkSpaces: two DescribeWorkspaces pages, one DescribeWorkspaceAssociations each; by ids, two calls of 25 and 5', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `ws-fleet${String(i).padStart(5, '0')}`);
+    const seed = settledSeed();
+    seed.accounts[0]!.regions[REGION]!.workspaces!.workspaces = ids.map((id, i) => ({ id, directoryId: DIRECTORY, userName: `user${i}`, applications: i % 2 ? [{ id: 'wsa-zoom000001' }] : [] }));
+    await t.world({ seed });
+    t.sb.resetCalls();
+    const file = await exportTo('fleet.yaml', ['workspaces', '--directory', DIRECTORY, '--prune', '--schema', 'https://example.com/desired-state.schema.json']);
+    const count = (op: string) => t.sb.calls.filter((c) => c.operation === op).length;
+    assert.equal(count('DescribeWorkspaces'), 2);
+    assert.equal(count('DescribeWorkspaceAssociations'), 30);
+    assert.equal(count('DescribeApplications'), 1);
+    assert.equal((await docsOf(file)).length, 30);
+    assert.match(await readFile(file, 'utf8'), /^# yaml-language-server: \$schema=https:\/\/example\.com\/desired-state\.schema\.json$/m);
+    await roundTrip(file);
+
+    t.sb.resetCalls();
+    const r = await runCli(['export', 'workspaces', '--workspace-ids', ...ids], { env: t.env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(t.sb.calls.filter((c) => c.operation === 'DescribeWorkspaces').length, 2);
+    assert.equal(parseAllDocuments(r.stdout).length, 15, 'without --prune, the 15 WorkSpaces with nothing associated have no document');
   });
 
   it('bad input is exit 1 before any AWS call', async () => {
