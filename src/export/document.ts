@@ -104,8 +104,8 @@ export function slug(text: string): string {
  * where the name gives none; and where two candidates would share a name, each of them
  * suffixed with its id (ids are unique, so the suffixed names are too; a counter settles the rest).
  */
-export function uniqueNames(candidates: readonly { name?: string; id: string }[], prefix = ''): string[] {
-  const base = candidates.map((c) => join(prefix, slug(c.name ?? '') || slug(c.id) || 'target'));
+export function uniqueNames(candidates: readonly { name?: string; id: string }[]): string[] {
+  const base = candidates.map((c) => slug(c.name ?? '') || slug(c.id) || 'target');
   const count = new Map<string, number>();
   for (const b of base) count.set(b, (count.get(b) ?? 0) + 1);
   const taken = new Set<string>();
