@@ -55,8 +55,8 @@ export function exportCommand(): Command {
     addCallOptions(
       sub
         .option('--region <region>', 'region (default: the AWS SDK chain, e.g. AWS_REGION); written into every document', parseRegion)
-        .option('--names', 'write names (workspaceName, users, routingProfiles, applications) instead of ids where the name is unique; default: ids, names as comments', false)
-        .option('--prune', 'write prune: true (the files then own these targets exclusively); default prune: false', false)
+        .option('--names', 'write names (workspaceName, users, routingProfiles, applications) instead of ids where the name is unique (otherwise names are comments beside the ids)', false)
+        .option('--prune', 'write prune: true: the files then own these targets exclusively (otherwise prune: false)', false)
         .option('--out <file>', 'write to this file instead of stdout (replaced only once the export succeeded)')
         .option('--schema <ref>', "the schema the modeline names (a path relative to the file, or a URL); default: the package's schema, relative to the file")
         .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('warn'))
