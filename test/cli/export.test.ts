@@ -269,6 +269,15 @@ describe('cli: export', function () {
     }
   });
 
+  it('--call-timeout bounds each call: an endpoint that never answers is exit 1, not a hang', async () => {
+    await t.world({ seed: settledSeed(), faults: { hangs: [{ operation: 'ListWorkspaces' }] } });
+    const r = await runCli(['export', 'connect', '--instance', INSTANCE, '--call-timeout', '300ms'], { env: t.env({ AWS_MAX_ATTEMPTS: '2' }) });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error: cannot read what AWS has: ListWorkspaces failed: (ETIMEDOUT|TimeoutError).*300 ms.*; nothing was written/);
+    assert.equal(r.stdout, '');
+    assertNoStackTrace(r.stderr);
+  });
+
   it('a directory of 30 WorkSpaces: two DescribeWorkspaces pages, one DescribeWorkspaceAssociations each; by ids, two calls of 25 and 5', async () => {
     const ids = Array.from({ length: 30 }, (_, i) => `ws-fleet${String(i).padStart(5, '0')}`);
     const seed = settledSeed();
