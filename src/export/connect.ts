@@ -12,7 +12,7 @@ import type { Named } from '../model/lookup.js';
 import type { ObservedConnect } from '../model/observed.js';
 import { uniqueNames, type Entry, type ExportDocument, type SpecValue } from './document.js';
 import { NameBook, quoteIfOdd } from './names.js';
-import { ExportError, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
+import { ExportError, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
 
 /** The loader's limits (config/connect-spec.ts): a longer name could not be read back. */
 const USERNAME_MAX = 100;
@@ -55,6 +55,16 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
     const p = parseConnectArn(arn);
     return p.ok ? p.arn.resourceType : undefined;
   };
+  // An association the desired state cannot list (another resource type, another instance or
+  // region): with prune it would be removed, so that export is refused; without, it is left out.
+  const foreign = (arn: string) => {
+    const p = parseConnectArn(arn);
+    return !p.ok || p.arn.instanceId !== instanceId || p.arn.region !== region;
+  };
+  const odd = chosen.flatMap((w, i) => [...observed[i]!.associated].filter(foreign).map((arn) => ({ w, arn })));
+  if (odd.length > 0 && o.prune) {
+    throw new ExportError(`${count(odd.length, 'association')} of ${where} cannot be written as desired state (first: ${odd[0]!.arn} on workspace ${odd[0]!.w.id}): a user or routing profile of this instance and region is expected, and with --prune it would be removed`);
+  }
   const book = async (type: 'agent' | 'routing-profile', list: () => Promise<Named[]>, kind: string, max: number) =>
     o.names && arns.some((a) => typeOf(a) === type) ? new NameBook(await list(), kind, where, max, (n) => n.arn) : undefined;
   const users = await book('agent', () => deps.lookups.connect.users(region, instanceId, signal), 'user', USERNAME_MAX);
@@ -66,7 +76,11 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
   const skipped: ExportResult['skipped'] = [];
   chosen.forEach((w, i) => {
     const ob = observed[i]!;
-    if (ob.associated.size === 0 && !o.prune) {
+    for (const arn of ob.associated) {
+      if (foreign(arn)) skipped.push({ item: `${arn} on workspace ${w.id}`, reason: 'not a user or routing profile of this instance and region: the desired state cannot list it' });
+    }
+    const listable = [...ob.associated].filter((arn) => !foreign(arn));
+    if (listable.length === 0 && !o.prune) {
       skipped.push({ item: `workspace ${w.id} (${w.name})`, reason: 'nothing is associated with it and prune is off: a document would ask for nothing' });
       return;
     }
@@ -78,7 +92,7 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
     const byArn: Entry[] = [];
     const userNames: string[] = [];
     const profileNames: string[] = [];
-    for (const arn of ob.associated) {
+    for (const arn of listable) {
       const type = typeOf(arn);
       const named = type === 'agent' ? users : type === 'routing-profile' ? profiles : undefined;
       const v = named?.verdict(arn);
@@ -90,13 +104,14 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
     if (userNames.length > 0) spec.push(['users', userNames.sort(compare).map((value) => ({ value }))]);
     if (profileNames.length > 0) spec.push(['routingProfiles', profileNames.sort(compare).map((value) => ({ value }))]);
     spec.push(['prune', o.prune]);
-    const about = [`Connect workspace ${quoteIfOdd(w.name)} (${w.id}) of ${where}: ${count(ob.associated.size, 'association')} when exported.`];
+    const about = [`Connect workspace ${quoteIfOdd(w.name)} (${w.id}) of ${where}: ${count(listable.length, 'association')} when exported.`];
     if (empty && o.prune) {
       spec.push(['allowEmpty', true]);
       about.push('Nothing is associated, and with prune that is what is wanted: allowEmpty says so.');
     }
     documents.push({ kind: 'ConnectWorkspaceAssociations', name: names[i]!, about, spec });
   });
+  if (documents.length === 0) throw new ExportError(nothingToWrite(chosen.length, 'workspace'));
   return { documents, header: [`Exported from Amazon Connect ${where} in ${region} by workspace-reconciler export.`], skipped };
 }
 

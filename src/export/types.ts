@@ -33,3 +33,9 @@ export interface ExportResult {
 export class ExportError extends Error {
   override name = 'ExportError';
 }
+
+/** Every target had nothing associated and prune is off: an empty desired state is no export. */
+export function nothingToWrite(n: number, noun: string): string {
+  const what = n === 1 ? `the ${noun}` : `any of the ${n} ${noun}s`;
+  return `nothing is associated with ${what}: without --prune there is nothing to write (--prune writes documents that keep ${n === 1 ? 'it' : 'them'} empty)`;
+}

@@ -36,7 +36,7 @@ import { GONE } from '../resolve/resolve.js';
 import { isTerminalReason } from '../reconciler/plan.js';
 import { uniqueNames, type Entry, type ExportDocument, type SpecValue } from './document.js';
 import { NameBook, quoteIfOdd } from './names.js';
-import { ExportError, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
+import { ExportError, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
 
 export interface WorkSpacesExportOptions extends ExportOptions {
   /** Exactly one of the two. */
@@ -56,7 +56,7 @@ export const EXPORTED_STATES: ReadonlySet<AssociationState> = new Set<Associatio
 export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportDeps): Promise<ExportResult> {
   const { region } = o;
   const signal = deps.signal;
-  const filter = o.directoryId !== undefined ? { directoryId: o.directoryId } : { workspaceIds: o.workspaceIds ?? [] };
+  const filter = o.directoryId !== undefined ? { directoryId: o.directoryId } : { workspaceIds: [...new Set(o.workspaceIds ?? [])] };
   const found = await deps.lookups.workspaces.workspaces(region, filter, signal);
   const skipped: ExportResult['skipped'] = [];
   if (o.workspaceIds) {
@@ -130,6 +130,7 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
     }
     documents.push({ kind: 'WorkSpaceApplications', name: names[i]!, about, spec });
   });
+  if (documents.length === 0) throw new ExportError(nothingToWrite(live.length, 'WorkSpace'));
   return { documents, header: [`Exported from Amazon WorkSpaces (${scope}) in ${region} by workspace-reconciler export.`], skipped };
 }
 

@@ -147,8 +147,11 @@ describe('cli: export', function () {
       const typo = await runCli(['export', 'connect', '--instance', INSTANCE, '--workspace', 'Support flor', '--out', out], { env: t.env() });
       assert.equal(typo.code, 1);
       assert.match(typo.stderr, /has no workspace with the id or name 'Support flor'; did you mean 'Support floor'\?/);
+      const empty = await runCli(['export', 'connect', '--instance', INSTANCE, '--workspace', 'Nobody here', '--out', out], { env: t.env() });
+      assert.equal(empty.code, 1);
+      assert.match(empty.stderr, /nothing is associated with the workspace: without --prune there is nothing to write/);
       assert.equal(existsSync(out), false);
-      assertNoStackTrace(amb.stderr + typo.stderr);
+      assertNoStackTrace(amb.stderr + typo.stderr + empty.stderr);
     });
 
     it('an unknown instance, or the right instance in another --region, is exit 1 with a clear message', async () => {
@@ -236,6 +239,7 @@ describe('cli: export', function () {
         [['--directory', 'd-0000000000'], /no WorkSpace in directory d-0000000000 in us-east-1 \(DescribeWorkspaces lists none: is the directory id right, and the region\?\): nothing to export; nothing was written/],
         [['--workspace-ids', 'ws-zoe0000001', 'ws-nothere001'], /no WorkSpace ws-nothere001 in us-east-1/],
         [['--workspace-ids', 'ws-gone000001'], /no WorkSpace in the WorkSpaces asked for in us-east-1 that is not terminated/],
+        [['--workspace-ids', 'ws-emptyws001', 'ws-emptyws001'], /nothing is associated with the WorkSpace: without --prune there is nothing to write/],
       ];
       for (const [args, message] of cases) {
         const out = join(t.dir, 'never.yaml');
