@@ -84,6 +84,8 @@ async function run(o: ExportCommonOptions, collect: (rt: Runtime, region: string
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
   const rt = createRuntime({
     ...limitsOf(o),
+    // Read-only by construction: the rate limiter refuses a mutating call, it is never sent.
+    observeOnly: true,
     onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
   });
   let result: ExportResult;
