@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runExportBench } from './export.js';
 import { printPlanBench, runPlanBench } from './plan.js';
 import { printReconcileBench, runReconcileBench } from './reconcile.js';
 import { runSoakBench } from './soak.js';
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   reconcile: async () => printReconcileBench(await runReconcileBench()),
   soak: async () => void (await runSoakBench()),
   resolve: () => runResolveBench(),
+  export: () => runExportBench(),
 };
 
 const args = process.argv.slice(2);
