@@ -30,7 +30,7 @@ const WORKSPACE_NAME_MAX = 127;
 const USERNAME_MAX = 100;
 
 /** Users and routing profiles are named by name, or by ARN in resourceArns: not an ARN as a name. */
-const arnAsName = (value: string) =>
+export const arnAsName = (value: string): string | undefined =>
   value.startsWith('arn:') ? `${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)} is an ARN, which belongs in spec.resourceArns; this list holds names` : undefined;
 
 function readId(r: DocReader, field: Field | undefined, max: number): string | undefined {

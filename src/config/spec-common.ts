@@ -89,12 +89,6 @@ export function checkAscii(r: DocReader, v: Value, value: string, what: string):
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u034f\u115f\u1160\u3164\uffa0]/u;
 
 /**
- * Names (usernames, routing-profile, workspace and application names, tags) may be any text,
- * but AWS compares them exactly: an invisible or control character, or whitespace at either
- * end, makes a name that looks right and matches nothing (and one that matches nothing holds a
- * target's removals). An error at the character. Lengths are checked by the caller.
- */
-/**
  * True when a name (as AWS spells it) can be written in a names list and read back the same: no
  * invisible or control character, no leading or trailing whitespace. checkName says why not.
  */
@@ -106,6 +100,12 @@ export function isWritableName(value: string): boolean {
   return !/^\s|\s$/.test(value);
 }
 
+/**
+ * Names (usernames, routing-profile, workspace and application names, tags) may be any text,
+ * but AWS compares them exactly: an invisible or control character, or whitespace at either
+ * end, makes a name that looks right and matches nothing (and one that matches nothing holds a
+ * target's removals). An error at the character. Lengths are checked by the caller.
+ */
 export function checkName(r: DocReader, v: Value, value: string, what: string): boolean {
   let n = 0;
   for (let i = 0; i < value.length; i++) {

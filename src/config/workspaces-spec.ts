@@ -45,7 +45,7 @@ function idChecker(r: DocReader, rule: IdRule) {
 }
 
 /** Application names, as DescribeApplications gives them (Name: NonEmptyString, no maximum). */
-const applicationName = (value: string) =>
+export const applicationName = (value: string): string | undefined =>
   APPLICATION_ID.test(value) ? `'${value}' is an application id, which belongs in spec.applicationIds; this list holds application names` : undefined;
 
 export function readWorkSpacesSpec(

@@ -6,6 +6,7 @@
  * of resource that are associated. Comments use the names the association scan returns, free.
  */
 import { parseConnectArn } from '../config/arn.js';
+import { arnAsName } from '../config/connect-spec.js';
 import { closest } from '../config/suggest.js';
 import { connectKey, type ConnectTarget } from '../model/desired.js';
 import type { Named } from '../model/lookup.js';
@@ -66,7 +67,7 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
     throw new ExportError(`${count(odd.length, 'association')} of ${where} cannot be written as desired state (first: ${odd[0]!.arn} on workspace ${odd[0]!.w.id}): a user or routing profile of this instance and region is expected, and with --prune it would be removed`);
   }
   const book = async (type: 'agent' | 'routing-profile', list: () => Promise<Named[]>, kind: string, max: number) =>
-    o.names && arns.some((a) => typeOf(a) === type) ? new NameBook(await list(), kind, where, max, (n) => n.arn) : undefined;
+    o.names && arns.some((a) => typeOf(a) === type) ? new NameBook(await list(), kind, where, max, { key: (n) => n.arn, refused: arnAsName }) : undefined;
   const users = await book('agent', () => deps.lookups.connect.users(region, instanceId, signal), 'user', USERNAME_MAX);
   const profiles = await book('routing-profile', () => deps.lookups.connect.routingProfiles(region, instanceId, signal), 'routing profile', NAME_MAX);
   const workspaceNames = new NameBook(all, 'workspace', where, NAME_MAX);

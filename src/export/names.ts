@@ -13,14 +13,18 @@ export class NameBook {
   private readonly count = new Map<string, number>();
   private readonly byKey = new Map<string, Named>();
 
-  /** `key` picks what identifies an entry in the world: its ARN (Connect) or its id. */
+  /**
+   * `key` picks what identifies an entry in the world: its ARN (Connect) or its id. `refused`
+   * is the loader's own objection to a name in that list (an ARN or an id written as a name).
+   */
   constructor(
     entries: readonly Named[],
     private readonly kind: string,
     private readonly where: string,
     private readonly max: number,
-    key: (n: Named) => string | undefined = (n) => n.id,
+    private readonly o: { key?: (n: Named) => string | undefined; refused?: (name: string) => string | undefined } = {},
   ) {
+    const key = o.key ?? ((n: Named) => n.id);
     for (const n of entries) {
       this.count.set(n.name, (this.count.get(n.name) ?? 0) + 1);
       const k = key(n);
@@ -36,6 +40,7 @@ export class NameBook {
     if (shared > 1) return { ok: false, name: n.name, why: `${shared} ${this.kind}s of ${this.where} are named so` };
     if (!isWritableName(n.name)) return { ok: false, name: n.name, why: 'the name has invisible characters or surrounding spaces' };
     if (n.name.length > this.max) return { ok: false, name: n.name, why: `the name is longer than ${this.max} characters` };
+    if (this.o.refused?.(n.name) !== undefined) return { ok: false, name: n.name, why: 'the loader would read the name as an id' };
     return { ok: true, name: n.name };
   }
 

@@ -29,6 +29,7 @@
  * plans no change; PENDING_INSTALL, retryable ERROR and (with --prune) PENDING_UNINSTALL plan the
  * one deploy that the world is waiting for anyway.
  */
+import { applicationName } from '../config/workspaces-spec.js';
 import { workspaceKey, type WorkSpaceTarget } from '../model/desired.js';
 import type { WorkSpaceSummary } from '../model/lookup.js';
 import type { AssociationState, ObservedApplication, ObservedWorkSpace } from '../model/observed.js';
@@ -94,7 +95,7 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
   });
 
   const anyApp = observed.some((ob) => ob.applications.size > 0);
-  const catalogue = new NameBook(anyApp ? await deps.lookups.workspaces.applications(region, signal) : [], 'application', `the ${region} catalogue`, Infinity);
+  const catalogue = new NameBook(anyApp ? await deps.lookups.workspaces.applications(region, signal) : [], 'application', `the ${region} catalogue`, Infinity, { refused: applicationName });
 
   const names = uniqueNames(live.map((w) => ({ name: w.userName ?? w.workspaceName, id: w.workspaceId })));
   const documents: ExportDocument[] = [];

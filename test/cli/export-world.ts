@@ -1,7 +1,8 @@
 /**
  * A world with awkward names for the export tests: duplicates (two routing profiles, two Connect
  * workspaces, two applications and two WorkSpace users of one name), unicode, a YAML 1.1
- * boolean, characters YAML must quote, a name the loader cannot take back (a leading space), a
+ * boolean, characters YAML must quote, names the loader cannot take back (a leading space, one
+ * that looks like an ARN or an id), a
  * name with no ASCII at all, and WorkSpaces in every association state that matters.
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -35,6 +36,7 @@ export const USERS = {
   yes: { id: 'u-yes', username: 'yes' },
   colon: { id: 'u-colon', username: 'a: b #c' },
   plain: { id: 'u-plain', username: 'agent01' },
+  arnLike: { id: 'u-arn', username: 'arn:not-really' },
 };
 
 export const PROFILES = {
@@ -62,7 +64,7 @@ export function settledSeed(): Seed {
                     { id: WS.floor1, name: 'Support floor', associations: [USERS.jose.id, USERS.yes.id, PROFILES.basic1.id] },
                     { id: WS.floor2, name: 'Support floor', associations: [USERS.plain.id] },
                     { id: WS.cafe, name: 'Café ☕ #1', associations: [USERS.colon.id, PROFILES.tier.id, PROFILES.spaced.id, PROFILES.basic2.id] },
-                    { id: WS.kanji, name: '日本語', associations: [USERS.plain.id, PROFILES.tier.id] },
+                    { id: WS.kanji, name: '日本語', associations: [USERS.plain.id, PROFILES.tier.id, USERS.arnLike.id] },
                     { id: WS.empty, name: 'Nobody here' },
                   ],
                 },
@@ -76,6 +78,8 @@ export function settledSeed(): Seed {
                 { id: 'wsa-office0001', name: 'Office – Ω' },
                 { id: 'wsa-yes0000001', name: 'yes' },
                 { id: 'wsa-zoom000001', name: 'Zoom' },
+                // A name the loader would take for an application id.
+                { id: 'wsa-idname0001', name: 'wsa-namedlikeid' },
               ],
               workspaces: [
                 {
@@ -91,7 +95,7 @@ export function settledSeed(): Seed {
                   ],
                 },
                 // The same user name in another directory: metadata.names must still be unique.
-                { id: 'ws-zoe0000002', directoryId: OTHER_DIRECTORY, userName: 'zoë', applications: [{ id: 'wsa-chrome0002' }, { id: 'wsa-yes0000001' }] },
+                { id: 'ws-zoe0000002', directoryId: OTHER_DIRECTORY, userName: 'zoë', applications: [{ id: 'wsa-chrome0002' }, { id: 'wsa-yes0000001' }, { id: 'wsa-idname0001' }] },
                 { id: 'ws-emptyws001', directoryId: DIRECTORY, userName: 'nobody' },
                 { id: 'ws-gone000001', directoryId: DIRECTORY, userName: 'gone', state: 'TERMINATED', applications: [{ id: 'wsa-zoom000001' }] },
               ],

@@ -113,6 +113,9 @@ describe('cli: export', function () {
       assert.equal(floor.getIn(['spec', 'workspaceId']), WS.floor1);
       assert.deepEqual(list(floor, 'users'), ['José Núñez', 'yes']);
       assert.match(text, /^ {4}- "yes"$/m, 'a YAML 1.1 boolean is quoted');
+      const kanji = specOf(docs, 'w-kanji');
+      assert.deepEqual(list(kanji, 'users'), ['agent01']);
+      assert.ok(text.includes(`- ${userArn(USERS.arnLike.id)} # user arn:not-really (the loader would read the name as an id)`), text);
       const p = await roundTrip(file);
       assert.equal(p.summary.associate + p.summary.disassociate, 0);
     });
@@ -208,7 +211,7 @@ describe('cli: export', function () {
       const docs = await docsOf(file);
       assert.deepEqual(docs.map((d) => d.getIn(['metadata', 'name'])), ['zoe-ws-zoe0000001', 'zoe-ws-zoe0000002']);
       const two = specOf(docs, 'zoe-ws-zoe0000002');
-      assert.deepEqual(list(two, 'applicationIds'), ['wsa-chrome0002']);
+      assert.deepEqual(list(two, 'applicationIds'), ['wsa-chrome0002', 'wsa-idname0001']);
       assert.deepEqual(list(two, 'applications'), ['yes']);
       const text = await readFile(file, 'utf8');
       assert.match(text, /- wsa-chrome0002 # Google Chrome \(2 applications of the us-east-1 catalogue are named so\)$/m);

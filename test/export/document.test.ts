@@ -107,10 +107,12 @@ describe('export: NameBook (when a name may replace an id)', () => {
       { id: 'c', name: ' padded' },
       { id: 'd', name: 'Tier 1' },
       { id: 'e', name: 'x'.repeat(11) },
+      { id: 'f', name: 'arn:x' },
     ],
     'routing profile',
     'instance i',
     10,
+    { refused: (n) => (n.startsWith('arn:') ? 'an ARN' : undefined) },
   );
   const cases: [string, string, boolean][] = [
     ['d', 'a unique name', true],
@@ -118,6 +120,7 @@ describe('export: NameBook (when a name may replace an id)', () => {
     ['c', 'a name with surrounding whitespace (the loader would refuse it)', false],
     ['e', 'a name over the length limit', false],
     ['z', 'an id the list does not have', false],
+    ['f', 'a name the loader would read as an ARN', false],
   ];
   for (const [id, reason, ok] of cases) it(`${ok ? 'writes' : 'keeps the id for'} ${reason}`, () => assert.equal(book.verdict(id).ok, ok));
   it('labels say why a name was not used', () => {
