@@ -25,7 +25,7 @@ function plain(t: Target) {
   return { ...t, desired: Object.fromEntries(t.desired) };
 }
 
-const SUPPORT_KEY = connectKey('us-east-1', INSTANCE, SUPPORT_FLOOR);
+const SUPPORT_KEY = connectKey('default', 'us-east-1', INSTANCE, SUPPORT_FLOOR);
 
 describe('config: normalization into targets', () => {
   it('one Connect document is one target with every item and where it was written', () => {
@@ -81,8 +81,8 @@ describe('config: normalization into targets', () => {
       state.targets.map((t) => [t.key, t.prune]),
       [
         [SUPPORT_KEY, true],
-        [workspaceKey('us-east-1', 'ws-eng0000001'), false],
-        [workspaceKey('us-east-1', 'ws-eng0000002'), false],
+        [workspaceKey('default', 'us-east-1', 'ws-eng0000001'), false],
+        [workspaceKey('default', 'us-east-1', 'ws-eng0000002'), false],
       ],
     );
   });
@@ -135,10 +135,10 @@ describe('config: normalization into targets', () => {
     const keys = state.targets.map((t) => t.key);
     assert.deepEqual(keys, [...keys].sort());
     assert.deepEqual(keys, [
-      connectKey('eu-west-2', INSTANCE, SUPPORT_FLOOR),
+      connectKey('default', 'eu-west-2', INSTANCE, SUPPORT_FLOOR),
       SUPPORT_KEY,
-      workspaceKey('us-east-1', 'ws-aaa0000001'),
-      workspaceKey('us-east-1', 'ws-zzz0000001'),
+      workspaceKey('default', 'us-east-1', 'ws-aaa0000001'),
+      workspaceKey('default', 'us-east-1', 'ws-zzz0000001'),
     ]);
     assert.deepEqual(state.files, ['z.yaml', 'a.yaml', 'm.yaml']);
   });

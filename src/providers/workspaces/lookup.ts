@@ -12,34 +12,34 @@ import { directGate, type CallGate, type CallInfo } from '../types.js';
 
 export class WorkSpacesLookupAws implements WorkSpacesLookup {
   private readonly gate: CallGate;
-  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate }) {
+  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate; /** The account whose credentials look up (default: the default credentials). */ account?: string }) {
     this.gate = o.gate ?? directGate;
   }
 
   applications(region: string, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.workspaces(region);
+    const client = this.o.clients.workspaces(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'workspaces', region, operation: 'DescribeApplications' },
+      { service: 'workspaces', account: this.o.account, region, operation: 'DescribeApplications' },
       (NextToken) => client.send(new DescribeApplicationsCommand({ MaxResults: 25, NextToken }), { abortSignal: signal }),
       (p) => (p.Applications ?? []).flatMap((a) => (a.ApplicationId && a.Name ? [{ id: a.ApplicationId, name: a.Name }] : [])),
     );
   }
 
   workspaces(region: string, filter: WorkSpacesFilter, signal?: AbortSignal): Promise<WorkSpaceSummary[]> {
-    const client = this.o.clients.workspaces(region);
+    const client = this.o.clients.workspaces(region, this.o.account);
     const input = 'bundleId' in filter ? { BundleId: filter.bundleId } : { DirectoryId: filter.directoryId, ...(filter.userName ? { UserName: filter.userName } : {}) };
     return collectPages(
       this.gate,
-      { service: 'workspaces', region, operation: 'DescribeWorkspaces' },
+      { service: 'workspaces', account: this.o.account, region, operation: 'DescribeWorkspaces' },
       (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, Limit: 25, NextToken }), { abortSignal: signal }),
       (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [{ workspaceId: w.WorkspaceId, directoryId: w.DirectoryId, userName: w.UserName, state: w.State }] : [])),
     );
   }
 
   async tags(region: string, workspaceId: string, signal?: AbortSignal): Promise<Map<string, string>> {
-    const client = this.o.clients.workspaces(region);
-    const info: CallInfo = { service: 'workspaces', region, operation: 'DescribeTags' };
+    const client = this.o.clients.workspaces(region, this.o.account);
+    const info: CallInfo = { service: 'workspaces', account: this.o.account, region, operation: 'DescribeTags' };
     try {
       const out = await this.gate.call(info, () => client.send(new DescribeTagsCommand({ ResourceId: workspaceId }), { abortSignal: signal }));
       return new Map((out.TagList ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));
