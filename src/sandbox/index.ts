@@ -62,7 +62,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const seedSource = options.seed ?? demoSeedPath();
   const raw = typeof seedSource === 'string' ? await readSeedFile(seedSource) : seedSource;
-  const { world, faults: seedFaults, quotas: seedQuotas } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
+  const { world, faults: seedFaults, quotas: seedQuotas, sts } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
   const faults = new FaultBook({ ...seedFaults, ...(options.faults ?? {}) }, options.random ?? Math.random);
   const calls = new CallLog(options.callLogLimit ?? 100_000, options.onCall);
   const deps: ServerDeps = {
@@ -73,6 +73,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     step: { now, stepDelayMs: options.stepDelayMs ?? 1000, faults },
     now,
     calls,
+    ...(sts ? { sts } : {}),
   };
   const server = createServer({ keepAlive: true }, createRequestHandler(deps));
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -86,6 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     env: {
       AWS_ENDPOINT_URL_CONNECT: endpoint,
       AWS_ENDPOINT_URL_WORKSPACES: endpoint,
+      AWS_ENDPOINT_URL_STS: endpoint,
       AWS_ACCESS_KEY_ID: 'AKIDSANDBOX',
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
       AWS_REGION: 'us-east-1',
