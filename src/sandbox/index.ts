@@ -38,8 +38,10 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:4599 (both services). */
   readonly endpoint: string;
   readonly port: number;
-  /** AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL_WORKSPACES, dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_REGION. */
+  /** AWS_ENDPOINT_URL_CONNECT / _WORKSPACES / _STS, dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_REGION. */
   readonly env: Record<string, string>;
+  /** Every temporary credential STS issued (tests check that none is ever logged). */
+  issuedCredentials(): { accessKeyId: string; secretAccessKey: string; sessionToken: string; accountId: string; expiresAt: number }[];
   /** Every answered call, in arrival order (live array). */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;
@@ -96,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return calls.records;
     },
     resetCalls: () => calls.clear(),
+    issuedCredentials: () => [...world.sessions.values()].map((x) => ({ accessKeyId: x.accessKeyId, secretAccessKey: x.secretAccessKey, sessionToken: x.sessionToken, accountId: x.account.id, expiresAt: x.expiresAt })),
     connectAssociations(region, instanceId, workspaceId, accountId) {
       const ws = world.region(world.account(accountId), region).connect.get(instanceId)?.workspaces.get(workspaceId);
       if (ws === undefined) throw new Error(`no Connect workspace ${region}/${instanceId}/${workspaceId}`);

@@ -90,8 +90,10 @@ export function handleSts(
   if (!account || !role || !role.trust.includes(caller.account.id)) throw denied;
   if (role.externalId !== undefined && externalId !== role.externalId) throw denied;
   const seconds = o.sessionSeconds !== undefined ? Math.min(o.sessionSeconds, duration) : duration;
+  const secret = token(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
   const session = {
     accessKeyId: `${SESSION_KEY_PREFIX}${token(16)}`,
+    secretAccessKey: secret,
     sessionToken: token(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
     account,
     roleName: role.name,
@@ -99,7 +101,6 @@ export function handleSts(
     expiresAt: now + seconds * 1000,
   };
   world.sessions.set(session.accessKeyId, session);
-  const secret = token(40, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
   const expiration = new Date(session.expiresAt).toISOString();
   const arn = `arn:aws:sts::${account.id}:assumed-role/${role.name}/${sessionName}`;
   return (

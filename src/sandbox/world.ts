@@ -27,6 +27,7 @@ export interface Role {
 /** Temporary credentials issued by AssumeRole: they act in the role's account until they expire. */
 export interface Session {
   accessKeyId: string;
+  secretAccessKey: string;
   sessionToken: string;
   account: Account;
   roleName: string;
