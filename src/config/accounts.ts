@@ -44,7 +44,7 @@ export function checkAccounts(docs: readonly ParsedDocument[], accounts: readonl
       // An Account of that name with an invalid spec has its own error already.
       if (declared.includes(ref.name)) continue;
       const near = closest(ref.name, declared);
-      const hint = near ? `; did you mean '${near}'?` : declared.length === 0 ? '; add a document of kind Account with this metadata.name' : ` (Accounts: ${declared.slice(0, 5).join(', ')})`;
+      const hint = /^[0-9]{12}$/.test(ref.name) ? '; spec.account names an Account document (kind: Account), not an account id' : near ? `; did you mean '${near}'?` : declared.length === 0 ? '; add a document of kind Account with this metadata.name' : ` (Accounts: ${declared.slice(0, 5).join(', ')})`;
       problems.error(ref.at, `spec.account: no Account document is named '${ref.name}'${hint}`);
       continue;
     }
@@ -59,8 +59,9 @@ export function checkAccounts(docs: readonly ParsedDocument[], accounts: readonl
       if (parsed.ok && parsed.arn.account !== account.id) problems.error(item.at, mismatch('spec.resourceArns: this ARN').replace('%s', parsed.arn.account));
     }
   }
+  // (An Account with errors of its own is not warned about as well.)
   for (const a of accounts) {
-    if (!used.has(a.ref.name)) problems.warning(a.ref.location, `Account '${a.ref.name}' is not used: no document names it in spec.account`);
+    if (byName.get(a.ref.name)?.location === a.ref.location && !used.has(a.ref.name)) problems.warning(a.ref.location, `Account '${a.ref.name}' is not used: no document names it in spec.account`);
   }
   return byName;
 }
