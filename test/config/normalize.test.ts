@@ -33,6 +33,7 @@ describe('config: normalization into targets', () => {
     assert.deepEqual(state.targets.map(plain), [
       {
         type: 'connect',
+        account: 'default',
         key: SUPPORT_KEY,
         region: 'us-east-1',
         instanceId: INSTANCE,
@@ -114,6 +115,7 @@ describe('config: normalization into targets', () => {
     const state = load({ 'a.yaml': WORKSPACES });
     assert.deepEqual(state.targets.map(plain), ['ws-eng0000001', 'ws-eng0000002'].map((id) => ({
       type: 'workspaces',
+      account: 'default',
       key: `workspaces/us-east-1/${id}`,
       region: 'us-east-1',
       workspaceId: id,
@@ -165,6 +167,6 @@ describe('config: normalization into targets', () => {
 
   it('no files at all is an empty desired state, not an error', () => {
     const result = loadDesiredStateFromText([]);
-    assert.deepEqual(result, { state: { targets: [], intents: [], needsResolution: false, documentCount: 0, files: [] }, errors: [], warnings: [] });
+    assert.deepEqual(result, { state: { targets: [], intents: [], accounts: [], needsResolution: false, documentCount: 0, files: [] }, errors: [], warnings: [] });
   });
 });
