@@ -208,6 +208,11 @@ export function workspaceKey(account: string, region: string | undefined, worksp
   return `workspaces/${accountPart(account)}${region ?? '-'}/${workspaceId}`;
 }
 
+/** `{account}` for a CallInfo or a log line; nothing for DEFAULT_ACCOUNT (the calls of the default credentials read as before). */
+export function accountField(account: string | undefined): { account?: string } {
+  return account === undefined || account === DEFAULT_ACCOUNT ? {} : { account };
+}
+
 function accountPart(account: string): string {
   return account === DEFAULT_ACCOUNT ? '' : `${account}/`;
 }

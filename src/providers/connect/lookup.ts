@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-connect';
 import type { ConnectLookup, Named, UserQuery } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
+import { accountField } from '../../model/desired.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type CallGate } from '../types.js';
 
@@ -27,7 +28,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', account: this.o.account, region, operation: 'ListUsers' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' },
       (NextToken) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
       (p) => (p.UserSummaryList ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     );
@@ -37,7 +38,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', account: this.o.account, region, operation: 'ListRoutingProfiles' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListRoutingProfiles' },
       (NextToken) => client.send(new ListRoutingProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
       (p) => (p.RoutingProfileSummaryList ?? []).flatMap((r) => named(r.Id, r.Arn, r.Name)),
     );
@@ -47,7 +48,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', account: this.o.account, region, operation: 'ListWorkspaces' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListWorkspaces' },
       (NextToken) => client.send(new ListWorkspacesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken }), { abortSignal: signal }),
       (p) => (p.WorkspaceSummaryList ?? []).flatMap((w) => named(w.Id, w.Arn, w.Name)),
     );
@@ -58,7 +59,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const input = searchUsersInput(instanceId, query);
     return collectPages(
       this.gate,
-      { service: 'connect', account: this.o.account, region, operation: 'SearchUsers' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' },
       (NextToken) => client.send(new SearchUsersCommand({ ...input, MaxResults: 500, NextToken }), { abortSignal: signal }),
       (p) => (p.Users ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     );

@@ -6,6 +6,7 @@
 import { DescribeApplicationsCommand, DescribeTagsCommand, DescribeWorkspacesCommand } from '@aws-sdk/client-workspaces';
 import type { Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
+import { accountField } from '../../model/desired.js';
 import { classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type CallGate, type CallInfo } from '../types.js';
@@ -20,7 +21,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
     const client = this.o.clients.workspaces(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'workspaces', account: this.o.account, region, operation: 'DescribeApplications' },
+      { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeApplications' },
       (NextToken) => client.send(new DescribeApplicationsCommand({ MaxResults: 25, NextToken }), { abortSignal: signal }),
       (p) => (p.Applications ?? []).flatMap((a) => (a.ApplicationId && a.Name ? [{ id: a.ApplicationId, name: a.Name }] : [])),
     );
@@ -31,7 +32,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
     const input = 'bundleId' in filter ? { BundleId: filter.bundleId } : { DirectoryId: filter.directoryId, ...(filter.userName ? { UserName: filter.userName } : {}) };
     return collectPages(
       this.gate,
-      { service: 'workspaces', account: this.o.account, region, operation: 'DescribeWorkspaces' },
+      { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeWorkspaces' },
       (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, Limit: 25, NextToken }), { abortSignal: signal }),
       (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [{ workspaceId: w.WorkspaceId, directoryId: w.DirectoryId, userName: w.UserName, state: w.State }] : [])),
     );
@@ -39,7 +40,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
 
   async tags(region: string, workspaceId: string, signal?: AbortSignal): Promise<Map<string, string>> {
     const client = this.o.clients.workspaces(region, this.o.account);
-    const info: CallInfo = { service: 'workspaces', account: this.o.account, region, operation: 'DescribeTags' };
+    const info: CallInfo = { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeTags' };
     try {
       const out = await this.gate.call(info, () => client.send(new DescribeTagsCommand({ ResourceId: workspaceId }), { abortSignal: signal }));
       return new Map((out.TagList ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));
