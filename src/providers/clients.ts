@@ -70,7 +70,7 @@ export interface ClientFactoryOptions {
   /** Deadline for establishing the TCP (and TLS) connection, ms. Default min(5000, callTimeoutMs). */
   connectTimeoutMs?: number;
   /** Extra client configuration (tests: endpoint and static credentials, also used for STS). Default none. */
-  overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
   /** Accounts: the clock of credential expiry. Default systemClock. */
   clock?: Clock;
   /** Accounts: refresh assumed-role credentials this long before they expire, ms. Default 300000. */

@@ -18,6 +18,8 @@ export const WS = 'ws-shared00001';
 export const APP = 'wsa-chrome0001';
 export const EXTERNAL_ID = 'reconciler-7f3a';
 export const PROD_ROLE = `arn:aws:iam::${PROD}:role/workspace-reconciler`;
+/** A role of the base account (its sessions serve as short-lived source credentials). */
+export const CI_ROLE = `arn:aws:iam::${BASE}:role/ci`;
 export const LOCKED_ROLE = `arn:aws:iam::${LOCKED}:role/workspace-reconciler`;
 
 export const userId = (n: number) => `0f1e2d3c-0000-1111-2222-3333444455${String(n).padStart(2, '0')}`;
@@ -44,7 +46,7 @@ function region(r: string) {
 export function accountsSeed(o: { strict?: boolean; sessionSeconds?: number } = {}): Seed {
   return {
     accounts: [
-      { id: BASE, ...(o.strict ? { accessKeyIds: [BASE_KEY] } : {}), regions: { [REGION]: region(REGION), [REGION2]: region(REGION2) } },
+      { id: BASE, ...(o.strict ? { accessKeyIds: [BASE_KEY] } : {}), roles: [{ name: 'ci', trust: [BASE] }], regions: { [REGION]: region(REGION), [REGION2]: region(REGION2) } },
       { id: PROD, roles: [{ name: 'workspace-reconciler', trust: [BASE], externalId: EXTERNAL_ID }], regions: { [REGION]: region(REGION), [REGION2]: region(REGION2) } },
       { id: LOCKED, roles: [{ name: 'workspace-reconciler', trust: [PROD] }], regions: { [REGION]: region(REGION) } },
     ],
