@@ -31,7 +31,7 @@ import { CONNECT_NAMES, WORKSPACES_SELECTED } from './fixtures-names.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCHEMA_PATH = join(ROOT, 'schema', 'desired-state.schema.json');
 const SCHEMA: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/names'];
+const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/names', 'examples/accounts'];
 
 interface Validate {
   (data: unknown): boolean;
