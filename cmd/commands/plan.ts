@@ -41,7 +41,7 @@ export function planCommand(): Command {
       ...limitsOf(o),
       // plan is read-only: the rate limiter refuses a mutating call should one ever be attempted.
       observeOnly: true,
-      onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
+      onCall: (e) => log.debug({ account: e.account, service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
     });
     try {
       const resolution = await rt.resolve(state);

@@ -113,7 +113,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
         onCall: (e) => {
           metrics.onCall(e);
           daemon?.onCall(e);
-          if (e.outcome === 'throttled') log.debug({ service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
+          if (e.outcome === 'throttled') log.debug({ account: e.account, service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
         },
       });
     } catch (err) {
