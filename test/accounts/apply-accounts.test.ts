@@ -43,6 +43,14 @@ describe('accounts: apply over several accounts and regions (built CLI, sandbox)
     return file;
   }
 
+  it('validate is offline: it names the Accounts and makes no call, STS included', async () => {
+    const file = await desired(TWO_ACCOUNTS);
+    const r = await runCli(['validate', file], { env: env() });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`; 1 Account \\(prod ${PROD}\\)`));
+    assert.deepEqual(sb!.calls, []);
+  });
+
   it('two accounts, two regions, one process: each converges in its own world, with one AssumeRole per account', async () => {
     const file = await desired(TWO_ACCOUNTS);
     const r = await runCli(['apply', file, ...FAST, '--output', 'json', '--log-level', 'debug'], { env: env() });
