@@ -61,8 +61,7 @@ describe('cli: validate', () => {
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `valid: 10 documents in 7 files: 4 Connect workspaces, 9 WorkSpaces by id; 3 documents with names or selectors, resolved against AWS by plan and apply; 1 Account (euc-prod 210987654321) (${DEPLOY_FILES.length} warnings)
-`);
+    assert.equal(r.stdout, `valid: 10 documents in 7 files: 4 Connect workspaces, 9 WorkSpaces by id; 3 documents with names or selectors, resolved against AWS by plan and apply; 1 Account (euc-prod 210987654321) (${DEPLOY_FILES.length} warnings)\n`);
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, DEPLOY_FILES.length, r.stderr);
     for (const [i, f] of DEPLOY_FILES.entries()) assert.match(lines[i], new RegExp(`^${literal(f)}:1:1: warning: skipped: not a workspace-reconciler file`));
