@@ -413,11 +413,11 @@ export class Reconciler {
     const documents = st.target.documents.map((d) => d.name);
     if (is) {
       st.driftSince = this.clock.now();
-      this.log[level]({ target: st.target.key, documents, ...drift }, 'drift started');
+      this.log[level]({ target: st.target.key, account: st.target.account, documents, ...drift }, 'drift started');
     } else {
       const sinceMs = this.clock.now() - (st.driftSince ?? this.clock.now());
       st.driftSince = undefined;
-      this.log[level]({ target: st.target.key, documents, driftedForMs: sinceMs, ...(reason ? { reason } : {}) }, 'drift ended');
+      this.log[level]({ target: st.target.key, account: st.target.account, documents, driftedForMs: sinceMs, ...(reason ? { reason } : {}) }, 'drift ended');
     }
   }
 
