@@ -112,6 +112,17 @@ describe('accounts: apply over several accounts and regions (built CLI, sandbox)
     assert.equal(sb!.calls.filter((c) => c.operation === 'AssumeRole' && c.input.RoleArn === LOCKED_ROLE).length, 1);
   });
 
+  it('plan shows each target with its account, and a refused role as that account\'s targets not observed, with the hint', async () => {
+    const file = await desired([TWO_ACCOUNTS, LOCKED_ACCOUNT, doc('WorkSpaceApplications', 'locked-ws', { account: 'locked', region: REGION, workspaceIds: [WS], applicationIds: [APP] })].join('---\n'));
+    const r = await runCli(['plan', file], { env: env() });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^WorkSpace ${WS} \\(account ${PROD}, ${REGION}\\) ← prod-ws$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^WorkSpace ${WS} \\(account ${BASE}, ${REGION}\\) ← base-ws$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^WorkSpace ${WS} \\(account ${LOCKED}, ${REGION}\\) ← locked-ws\n {2}! cannot observe: AccessDenied: cannot assume ${LOCKED_ROLE}`, 'm'));
+    assert.match(r.stdout, /^hint: a role could not be assumed/m);
+    assert.deepEqual(mutatingCalls(sb!.calls), []);
+  });
+
   it('when every target is in an account whose role is refused, nothing could be attempted: exit 1, nothing changed', async () => {
     const file = await desired([LOCKED_ACCOUNT, doc('WorkSpaceApplications', 'locked-ws', { account: 'locked', region: REGION, workspaceIds: [WS], applicationIds: [APP] })].join('---\n'));
     const r = await runCli(['apply', file, ...FAST], { env: env() });
