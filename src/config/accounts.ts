@@ -50,13 +50,13 @@ export function checkAccounts(docs: readonly ParsedDocument[], accounts: readonl
     }
     if (doc.kind !== 'ConnectWorkspaceAssociations' || !doc.spec) continue;
     const spec = doc.spec;
-    const mismatch = (what: string) =>
-      `${what} is in account %s, but spec.account '${account.name}' assumes ${account.roleArn} in account ${account.id}; a Connect instance is reached only through a role of its own account`;
+    const mismatch = (what: string, actual: string) =>
+      `${what} is in account ${actual}, but spec.account '${account.name}' assumes ${account.roleArn} in account ${account.id}; a Connect instance is reached only through a role of its own account`;
     const instAccount = spec.instanceId !== undefined ? instanceArnAccount(spec.instanceId) : undefined;
-    if (instAccount !== undefined && instAccount !== account.id) problems.error(ref.at, mismatch('spec.instanceId').replace('%s', instAccount));
+    if (instAccount !== undefined && instAccount !== account.id) problems.error(ref.at, mismatch('spec.instanceId', instAccount));
     for (const item of spec.resourceArns) {
       const parsed = parseConnectArn(item.value);
-      if (parsed.ok && parsed.arn.account !== account.id) problems.error(item.at, mismatch('spec.resourceArns: this ARN').replace('%s', parsed.arn.account));
+      if (parsed.ok && parsed.arn.account !== account.id) problems.error(item.at, mismatch('spec.resourceArns: this ARN', parsed.arn.account));
     }
   }
   // (An Account with errors of its own is not warned about as well.)

@@ -82,16 +82,6 @@ export class AssumedRoleCredentials {
     return this.refreshing;
   }
 
-  /** Assume the role now, unless the cache is fresh: whether the account can be reached (pre-flight). */
-  async check(): Promise<AwsCallError | undefined> {
-    try {
-      await this.get('connect', this.o.stsConfig.region as string);
-      return undefined;
-    } catch (err) {
-      return err as AwsCallError;
-    }
-  }
-
   private stale(c: Credentials, now: number): boolean {
     if (!c.expiration) return false;
     return c.expiration.getTime() - now <= (this.o.refreshMarginMs ?? 300_000);
