@@ -123,6 +123,19 @@ describe('accounts: apply over several accounts and regions (built CLI, sandbox)
     assert.deepEqual(mutatingCalls(sb!.calls), []);
   });
 
+  it('a saved plan over two accounts (plan --out, apply --plan) applies exactly its actions, each in its own account', async () => {
+    const file = await desired(TWO_ACCOUNTS);
+    const planFile = join(dir!, 'reviewed.plan.json');
+    const p = await runCli(['plan', file, '--out', planFile], { env: env() });
+    assert.equal(p.code, 0, p.stdout + p.stderr);
+    assert.deepEqual(mutatingCalls(sb!.calls), []);
+    const r = await runCli(['apply', '--plan', planFile, ...FAST, '--output', 'json'], { env: env() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(sb!.workspaceAssociations(REGION, WS, PROD).map((a) => [a.applicationId, a.state]), [[APP, 'COMPLETED']]);
+    assert.deepEqual(sb!.workspaceAssociations(REGION, WS, BASE).map((a) => [a.applicationId, a.state]), [[APP, 'COMPLETED']]);
+    assert.deepEqual(sb!.connectAssociations(REGION2, INSTANCE, FLOOR, PROD), [userArn(PROD, 2, REGION2)]);
+  });
+
   it('when every target is in an account whose role is refused, nothing could be attempted: exit 1, nothing changed', async () => {
     const file = await desired([LOCKED_ACCOUNT, doc('WorkSpaceApplications', 'locked-ws', { account: 'locked', region: REGION, workspaceIds: [WS], applicationIds: [APP] })].join('---\n'));
     const r = await runCli(['apply', file, ...FAST], { env: env() });
