@@ -29,7 +29,7 @@ export function runPlanBench(): PlanBenchResult {
   const arnBase = `arn:aws:connect:${region}:123456789012:instance/${instance}/agent/`;
   for (let w = 0; w < 600; w++) {
     const workspaceId = `ws-${w}`;
-    const key = connectKey(region, instance, workspaceId);
+    const key = connectKey('default', region, instance, workspaceId);
     const desired = new Map<string, SourceLocation>();
     const associated = new Set<string>();
     for (let i = 0; i < 1000; i++) {
@@ -40,14 +40,14 @@ export function runPlanBench(): PlanBenchResult {
     }
     desiredCount += desired.size;
     observedCount += associated.size;
-    targets.push({ type: 'connect', key, region, instanceId: instance, workspaceId, desired, prune: w % 2 === 0, documents: [] });
+    targets.push({ type: 'connect', account: 'default', key, region, instanceId: instance, workspaceId, desired, prune: w % 2 === 0, documents: [] });
     observed.set(key, { type: 'connect', key, associated });
   }
 
   const states: AssociationState[] = ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'INSTALLING', 'PENDING_INSTALL', 'ERROR', 'REMOVED'];
   for (let w = 0; w < 100_000; w++) {
     const workspaceId = `ws-${w.toString(36).padStart(8, '0')}`;
-    const key = workspaceKey(region, workspaceId);
+    const key = workspaceKey('default', region, workspaceId);
     const desired = new Map<string, SourceLocation>();
     const applications = new Map<string, ObservedApplication>();
     for (let a = 0; a < 4; a++) {
@@ -59,7 +59,7 @@ export function runPlanBench(): PlanBenchResult {
     }
     desiredCount += desired.size;
     observedCount += applications.size;
-    targets.push({ type: 'workspaces', key, region, workspaceId, desired, prune: w % 2 === 0, documents: [] });
+    targets.push({ type: 'workspaces', account: 'default', key, region, workspaceId, desired, prune: w % 2 === 0, documents: [] });
     observed.set(key, { type: 'workspaces', key, applications });
   }
 

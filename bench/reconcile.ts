@@ -62,14 +62,14 @@ function desiredTargets(o: ReconcileBenchOptions): Target[] {
   for (let w = 0; w < o.connectWorkspaces; w++) {
     const workspaceId = fleetIds.connectWorkspaceId(w);
     targets.push({
-      type: 'connect', key: connectKey(REGION, fleetIds.instanceId, workspaceId), region: REGION,
+      type: 'connect', account: 'default', key: connectKey('default', REGION, fleetIds.instanceId, workspaceId), region: REGION,
       instanceId: fleetIds.instanceId, workspaceId, desired: new Map(arns.map((a) => [a, loc])), prune: false, documents: [],
     });
   }
   for (let w = 0; w < o.workspaces; w++) {
     const workspaceId = fleetIds.workspaceId(w);
     targets.push({
-      type: 'workspaces', key: workspaceKey(REGION, workspaceId), region: REGION, workspaceId,
+      type: 'workspaces', account: 'default', key: workspaceKey('default', REGION, workspaceId), region: REGION, workspaceId,
       desired: new Map(apps.map((a) => [a, loc])), prune: false, documents: [],
     });
   }

@@ -16,8 +16,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cmd', 'workspace-reconciler.js');
 const rel = (p: string) => relative(process.cwd(), join(root, p)) || '.';
 // The desired-state folders of examples/ (examples/deploy holds deployment files, not desired
-// state); examples/names writes part of the same desired state by names and selectors.
-const desired = [rel('examples/connect'), rel('examples/workspaces'), rel('examples/names')];
+// state); examples/names writes part of the same desired state by names and selectors;
+// examples/accounts reaches a second account through its role.
+const desired = [rel('examples/connect'), rel('examples/workspaces'), rel('examples/names'), rel('examples/accounts')];
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
@@ -51,13 +52,17 @@ function showState(sandbox: Sandbox): void {
     const apps = sandbox.workspaceAssociations('us-east-1', ws).filter((a) => a.state !== 'REMOVED');
     process.stdout.write(`  WorkSpace ${ws}  ${apps.map((a) => `${a.applicationId}:${a.state}`).join('  ')}\n`);
   }
+  for (const ws of ['ws-euc0000001', 'ws-euc0000002']) {
+    const apps = sandbox.workspaceAssociations('us-east-1', ws, '210987654321').filter((a) => a.state !== 'REMOVED');
+    process.stdout.write(`  WorkSpace ${ws}  ${apps.map((a) => `${a.applicationId}:${a.state}`).join('  ')}  (account 210987654321)\n`);
+  }
 }
 
 async function main(): Promise<number> {
   // Deployments advance every 300 ms here (AWS takes minutes) so the demo runs in seconds.
   const sandbox = await startSandbox({ stepDelayMs: 300 });
   process.stdout.write(`${bold('Sandbox')} (a local emulator of Amazon Connect and Amazon WorkSpaces) at ${sandbox.endpoint}\n`);
-  process.stdout.write(`The demo world: 2 Connect instances, 7 WorkSpaces, some associations already in place.\n`);
+  process.stdout.write(`The demo world: 2 Connect instances, 9 WorkSpaces in 2 accounts, some associations already in place.\n`);
   try {
     const steps: { args: string[]; expect: number[] }[] = [
       { args: ['validate', ...desired], expect: [0] },

@@ -1,5 +1,5 @@
 /** How plans and reports look: text for a person, JSON (one document on stdout) for a script. */
-import type { Target } from '../src/config/types.js';
+import { DEFAULT_ACCOUNT, type Target } from '../src/config/types.js';
 import type { Failure, TargetState } from '../src/reconciler/reconciler.js';
 import { desiredHold, removalsOf } from '../src/reconciler/reconciler.js';
 import type { Plan, PlanSummary, TargetPlan } from '../src/reconciler/types.js';
@@ -9,12 +9,17 @@ import type { AwsCallError } from '../src/providers/errors.js';
 import type { ResolveResult } from '../src/resolve/index.js';
 import { count } from './desired.js';
 
+/** `account 123456789012, ` where the desired state has accounts; nothing for the default credentials alone. */
+function accountOf(t: Target): string {
+  return t.account === DEFAULT_ACCOUNT ? '' : `account ${t.account}, `;
+}
+
 export function describeTarget(t: Target): string {
   const names = [...new Set(t.documents.map((d) => d.name))].join(', ');
   const what =
     t.type === 'connect'
-      ? `Connect workspace ${t.workspaceId}${t.name !== undefined ? ` '${t.name}'` : ''} (instance ${t.instanceId}, ${t.region})`
-      : `WorkSpace ${t.workspaceId} (${t.region})`;
+      ? `Connect workspace ${t.workspaceId}${t.name !== undefined ? ` '${t.name}'` : ''} (instance ${t.instanceId}, ${accountOf(t)}${t.region})`
+      : `WorkSpace ${t.workspaceId} (${accountOf(t)}${t.region})`;
   return names ? `${what} ← ${names}${t.prune ? ' [prune]' : ''}` : what;
 }
 
@@ -56,6 +61,13 @@ export function hintFor(code: string): string | undefined {
   }
   if (['ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'TimeoutError'].includes(code)) {
     return 'hint: the AWS endpoint cannot be reached: check the network and AWS_ENDPOINT_URL_CONNECT / AWS_ENDPOINT_URL_WORKSPACES';
+  }
+  // STS AssumeRole of an Account (its codes are STS's, not Connect's or WorkSpaces').
+  if (code === 'AccessDenied') {
+    return "hint: a role could not be assumed: its trust policy must allow the reconciler's own role (and the Account's externalId, if set), and the reconciler's role needs sts:AssumeRole on it; see examples/deploy/iam/trust-policy.json";
+  }
+  if (code === 'ExpiredToken' || code === 'ExpiredTokenException' || code === 'InvalidClientTokenId') {
+    return "hint: the reconciler's own credentials (the source of AssumeRole) are expired or unknown to AWS: refresh them (aws sso login, a new session token, the pod's IRSA / Pod Identity token)";
   }
   if (code === 'AccessDeniedException' || code === 'UnrecognizedClientException' || code === 'InvalidSignatureException') {
     return 'hint: AWS refused these credentials: see examples/deploy/iam/policy.json for the permissions the tool needs';
@@ -142,6 +154,7 @@ export function targetJson(t: Target): Record<string, unknown> {
   return {
     key: t.key,
     type: t.type,
+    account: t.account,
     region: t.region,
     ...(t.type === 'connect' ? { instanceId: t.instanceId } : {}),
     workspaceId: t.workspaceId,
@@ -260,5 +273,7 @@ export function reportText(rep: ApplyReport): string {
   for (const f of rep.failures) {
     lines.push(`  ${f.terminal ? 'FAILED' : 'retrying'} ${f.target}: ${f.operation} ${f.item}: ${f.code}: ${f.message}${f.requestId ? ` (request ${f.requestId})` : ''}`);
   }
+  // An account whose role cannot be assumed fails all its targets alike: say once what to check.
+  lines.push(...hints(rep.failures.filter((f) => f.operation === 'AssumeRole').map((f) => f.code)).map((h) => `  ${h}`));
   return lines.join('\n') + '\n';
 }

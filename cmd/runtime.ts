@@ -6,6 +6,8 @@ import { ConnectProvider } from '../src/providers/connect/index.js';
 import { WorkSpacesProvider } from '../src/providers/workspaces/index.js';
 import { DEFAULT_LIMITS, RateLimiter } from '../src/reconciler/ratelimit.js';
 import type { CallEvent, RateLimit } from '../src/reconciler/ratelimit.js';
+import type { DesiredState } from '../src/config/index.js';
+import { resolveDesired, type ResolveResult } from '../src/resolve/index.js';
 
 export interface CallStats {
   total: number;
@@ -30,8 +32,13 @@ export interface Runtime {
   clients: ClientFactory;
   limiter: RateLimiter;
   providers: { connect: ConnectProvider; workspaces: WorkSpacesProvider };
-  /** Name and selector look-ups, through the same limiter. */
+  /** Name and selector look-ups of the default credentials, through the same limiter. */
   lookups: { connect: ConnectLookupAws; workspaces: WorkSpacesLookupAws };
+  /**
+   * Resolution of a desired state: its Account documents become the clients' assumed roles (a
+   * reload keeps the credentials of unchanged ones), then names, selectors and accounts → targets.
+   */
+  resolve(state: DesiredState, signal?: AbortSignal): Promise<ResolveResult>;
   stats: CallStats;
   close(): void;
 }
@@ -56,11 +63,21 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
   };
   const lookups = { connect: new ConnectLookupAws({ clients, gate: limiter }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter }) };
+  const perAccount = new Map<string, typeof lookups>();
+  const lookupsFor = (account: string) => {
+    let l = perAccount.get(account);
+    if (!l) perAccount.set(account, (l = { connect: new ConnectLookupAws({ clients, gate: limiter, account }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter, account }) }));
+    return l;
+  };
   return {
     clients,
     limiter,
     providers,
     lookups,
+    resolve: (state, signal) => {
+      clients.setAccounts(state.accounts);
+      return resolveDesired(state, { ...lookups, lookupsFor, defaultAccount: () => clients.defaultAccountId(), ...(signal ? { signal } : {}) });
+    },
     stats,
     close: () => {
       limiter.close();

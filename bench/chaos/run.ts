@@ -182,8 +182,8 @@ function runApply(bin: string, desiredDir: string, dir: string, sb: Sandbox, tim
 
 function targetOfCall(c: CallRecord): string | undefined {
   const i = c.input;
-  if (c.service === 'connect' && typeof i.InstanceId === 'string' && typeof i.WorkspaceId === 'string') return connectKey(c.region || REGION, i.InstanceId, i.WorkspaceId);
-  if (c.service === 'workspaces' && typeof i.WorkspaceId === 'string') return workspaceKey(c.region || REGION, i.WorkspaceId);
+  if (c.service === 'connect' && typeof i.InstanceId === 'string' && typeof i.WorkspaceId === 'string') return connectKey('default', c.region || REGION, i.InstanceId, i.WorkspaceId);
+  if (c.service === 'workspaces' && typeof i.WorkspaceId === 'string') return workspaceKey('default', c.region || REGION, i.WorkspaceId);
   return undefined;
 }
 

@@ -159,7 +159,7 @@ export function generateDesired(rng: Rng, world: ChaosWorld): ChaosDesired {
       }
       targets.push({
         type: 'connect',
-        key: connectKey(REGION, inst.id, wsId),
+        key: connectKey('default', REGION, inst.id, wsId),
         instanceId: inst.id,
         workspaceId: wsId,
         desired: new Set(desired),
@@ -181,7 +181,7 @@ export function generateDesired(rng: Rng, world: ChaosWorld): ChaosDesired {
     if (desired.length === 0) desired.push(rng.pick(world.catalogue));
     const name = `w-${targets.length}`;
     workspacesDocs.push(doc('WorkSpaceApplications', name, { region: REGION, workspaceIds: [wsId], applicationIds: desired, prune }));
-    targets.push({ type: 'workspaces', key: workspaceKey(REGION, wsId), workspaceId: wsId, desired: new Set(desired), prune, exists: world.workspaces.some((w) => w.id === wsId) });
+    targets.push({ type: 'workspaces', key: workspaceKey('default', REGION, wsId), workspaceId: wsId, desired: new Set(desired), prune, exists: world.workspaces.some((w) => w.id === wsId) });
   }
 
   const files: Record<string, string> = {};

@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { resolveDesired } from '../../src/resolve/index.js';
 import { writeJson } from '../output.js';
 import { Command } from 'commander';
 import { Reconciler } from '../../src/reconciler/reconciler.js';
@@ -95,7 +94,7 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
       result = await runOnce({
         reconciler,
         targets,
-        resolve: () => resolveDesired(state, { ...rt.lookups, signal: stopWork }),
+        resolve: () => rt.resolve(state, stopWork),
         maxPrune: o.maxPrune,
         timeoutMs: o.timeout,
         signal: interrupt.signal,

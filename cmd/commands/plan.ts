@@ -12,7 +12,6 @@ import { EXIT_CHANGES_OR_NOT_CONVERGED, EXIT_ERROR, EXIT_OK } from '../errors.js
 import type { PlanOutputFormat } from '../options.js';
 import { planJson, planText, resolutionFailures } from '../render.js';
 import { planMarkdown } from '../render-markdown.js';
-import { resolveDesired } from '../../src/resolve/index.js';
 import { createRuntime } from '../runtime.js';
 import { readGitRevision } from '../../src/ops/gitrev.js';
 import { buildSavedPlan, digestsOf, writeSavedPlan } from '../saved-plan.js';
@@ -42,10 +41,10 @@ export function planCommand(): Command {
       ...limitsOf(o),
       // plan is read-only: the rate limiter refuses a mutating call should one ever be attempted.
       observeOnly: true,
-      onCall: (e) => log.debug({ service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
+      onCall: (e) => log.debug({ account: e.account, service: e.service, operation: e.operation, outcome: e.outcome, code: e.errorCode, requestId: e.requestId, attempts: e.attempts, durationMs: e.durationMs }, 'AWS call'),
     });
     try {
-      const resolution = await resolveDesired(state, rt.lookups);
+      const resolution = await rt.resolve(state);
       const resolved = state.needsResolution ? resolution.targets : targets;
       const observer = observerFor(rt);
       observer.setTargets(resolved);

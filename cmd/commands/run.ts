@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { resolveDesired } from '../../src/resolve/index.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { parseListen, startHttpServer } from '../../src/daemon/http.js';
@@ -114,7 +113,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
         onCall: (e) => {
           metrics.onCall(e);
           daemon?.onCall(e);
-          if (e.outcome === 'throttled') log.debug({ service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
+          if (e.outcome === 'throttled') log.debug({ account: e.account, service: e.service, operation: e.operation, requestId: e.requestId }, 'throttled');
         },
       });
     } catch (err) {
@@ -122,12 +121,12 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
     }
     const defaultRegion = await resolveDefaultRegion(o.region).catch((err: unknown) => Promise.reject(operatorError(err)));
     if (abort.signal.aborted) return await stopped();
-    const lookups = rt.lookups;
+    const runtime = rt;
     const d = new Daemon({
       paths,
       defaultRegion,
       providers: rt.providers,
-      resolve: (state) => resolveDesired(state, { ...lookups, signal: abort.signal }),
+      resolve: (state) => runtime.resolve(state, abort.signal),
       clock: systemClock,
       logger: log,
       metrics,

@@ -34,6 +34,7 @@ export function validateCommand(): Command {
               },
               // Documents whose names or selectors are resolved against AWS by plan, apply and run.
               toResolve: r.state.intents.filter((i) => !isConcrete(i)).length,
+              ...(r.state.accounts.length > 0 ? { accounts: r.state.accounts.map((a) => ({ name: a.name, id: a.id, roleArn: a.roleArn })) } : {}),
             }
           : {}),
       };
@@ -48,6 +49,7 @@ export function validateCommand(): Command {
           `valid: ${count(s.documentCount, 'document')} in ${count(s.files.length, 'file')}: ` +
             `${count(c, 'Connect workspace')}, ${count(s.targets.length - c, 'WorkSpace')} by id` +
             `${named ? `; ${count(named, 'document')} with names or selectors, resolved against AWS by plan and apply` : ''}` +
+            `${s.accounts.length ? `; ${count(s.accounts.length, 'Account')} (${s.accounts.map((a) => `${a.name} ${a.id}`).join(', ')})` : ''}` +
             `${r.warnings.length ? ` (${count(r.warnings.length, 'warning')})` : ''}\n`,
         );
       } else if (empty) {

@@ -1,6 +1,7 @@
 /** The spec of a ConnectWorkspaceAssociations document. */
 import { parseConnectArn } from './arn.js';
 import type { ConnectSpec } from './model.js';
+import { readAccountName } from './account-spec.js';
 import type { DocReader, Field, FieldRules, Value } from './reader.js';
 import { nameChecker, readName, readUserSelector, ROUTING_PROFILE_NAME_MAX, USER_SELECTOR_FIELDS } from './selectors.js';
 import {
@@ -20,7 +21,7 @@ import {
 import type { SourceLocation } from './types.js';
 
 export const CONNECT_SPEC_FIELDS = [
-  'region', 'instanceId', 'workspaceId', 'workspaceName', 'resourceArns', 'users', 'routingProfiles', 'userSelector', 'prune', 'allowEmpty',
+  'account', 'region', 'instanceId', 'workspaceId', 'workspaceName', 'resourceArns', 'users', 'routingProfiles', 'userSelector', 'prune', 'allowEmpty',
 ] as const;
 
 /** Length limits of the Connect API (InstanceId 1..100, WorkspaceId 1..256, WorkspaceName 1..127, AgentUsername 1..100). */
@@ -106,6 +107,7 @@ export function readConnectSpec(
   const f = r.fields(spec, { known: CONNECT_SPEC_FIELDS, required: [], hint: selectorHint }, specKeyAt);
   if (!f) return undefined;
   checkRequired(r, f, specKeyAt, 'spec', [['instanceId'], ['workspaceId', 'workspaceName'], ['resourceArns', 'users', 'routingProfiles', 'userSelector']]);
+  const account = readAccountName(r, f.get('account'));
   const region = readRegion(r, f.get('region'), defaultRegion);
   const { prune, pruneAt } = readPrune(r, f.get('prune'));
   const allowEmpty = readAllowEmpty(r, f.get('allowEmpty'));
@@ -129,6 +131,7 @@ export function readConnectSpec(
   const userSelector = selectorField && readUserSelector(r, selectorField, inSpec);
   warnIfNothingToAssociate(r, lists, selectorField !== undefined, prune, allowEmpty);
   return {
+    account,
     region: region.region,
     prune,
     allowEmpty,

@@ -1,7 +1,8 @@
 /** One YAML document → a ParsedDocument: top-level fields, metadata, then the kind's spec. */
 import { isMap, isScalar } from 'yaml';
+import { ACCOUNT_SPEC_FIELDS, readAccountSpec } from './account-spec.js';
 import { CONNECT_SPEC_FIELDS, readConnectSpec } from './connect-spec.js';
-import { API_VERSION, KINDS, type ParsedDocument } from './model.js';
+import { API_VERSION, KINDS, type AnyDocument } from './model.js';
 import { describe, quote, type DocReader, type Field, type Value } from './reader.js';
 import { closest } from './suggest.js';
 import type { Kind, SourceLocation } from './types.js';
@@ -19,7 +20,7 @@ function elsewhere(name: string, here: string): string | undefined {
   const places: [string, readonly string[]][] = [
     ['', TOP_FIELDS],
     ['metadata', METADATA_FIELDS],
-    ['spec', [...CONNECT_SPEC_FIELDS, ...WORKSPACES_SPEC_FIELDS]],
+    ['spec', [...CONNECT_SPEC_FIELDS, ...WORKSPACES_SPEC_FIELDS, ...ACCOUNT_SPEC_FIELDS]],
   ];
   for (const [place, fields] of places) {
     if (place !== here && fields.includes(name)) return ` (it belongs under ${place ? `'${place}'` : 'the top level'})`;
@@ -27,7 +28,11 @@ function elsewhere(name: string, here: string): string | undefined {
   return undefined;
 }
 
-function otherKindHint(kind: Kind, name: string): string | undefined {
+function otherKindHint(kind: Kind | 'Account', name: string): string | undefined {
+  if (kind === 'Account') {
+    return [...CONNECT_SPEC_FIELDS, ...WORKSPACES_SPEC_FIELDS].includes(name as never) ? ' (an Account holds only roleArn, externalId and sessionName; targets name it with spec.account)' : undefined;
+  }
+  if ((ACCOUNT_SPEC_FIELDS as readonly string[]).includes(name)) return ' (that field belongs to kind Account; name an Account here with spec.account)';
   const other: readonly string[] = kind === 'ConnectWorkspaceAssociations' ? WORKSPACES_SPEC_FIELDS : CONNECT_SPEC_FIELDS;
   if (!other.includes(name)) return undefined;
   const otherKind = kind === 'ConnectWorkspaceAssociations' ? 'WorkSpaceApplications' : 'ConnectWorkspaceAssociations';
@@ -40,13 +45,13 @@ function readApiVersion(r: DocReader, field: Field | undefined): void {
   if (v !== undefined && v !== API_VERSION) r.error(field.value, `apiVersion: must be '${API_VERSION}', got ${quote(v)}`);
 }
 
-function readKind(r: DocReader, field: Field | undefined): Kind | undefined {
+function readKind(r: DocReader, field: Field | undefined): Kind | 'Account' | undefined {
   if (!field) return undefined;
   const v = r.string(field.value);
   if (v === undefined) return undefined;
-  if ((KINDS as readonly string[]).includes(v)) return v as Kind;
+  if ((KINDS as readonly string[]).includes(v)) return v as Kind | 'Account';
   const near = closest(v, KINDS);
-  const hint = near ? `did you mean '${near}'?` : `expected ${KINDS.join(' or ')}`;
+  const hint = near ? `did you mean '${near}'?` : `expected ${KINDS.slice(0, -1).join(', ')} or ${KINDS.at(-1)}`;
   return r.error(field.value, `kind: unknown kind ${quote(v)} (${hint})`);
 }
 
@@ -85,7 +90,7 @@ function readMetadata(r: DocReader, field: Field | undefined) {
  * other parts of it are wrong. A document's location (DocumentRef.location) is where its
  * metadata.name value is written: the place that identifies it in "also defined at" messages.
  */
-export function readDocument(r: DocReader, root: Value, defaultRegion: string | undefined): ParsedDocument | undefined {
+export function readDocument(r: DocReader, root: Value, defaultRegion: string | undefined): AnyDocument | undefined {
   if (!isMap(root.node)) {
     const hint = isScalar(root.node) && typeof root.node.value === 'string' ? '; is this a desired-state file?' : '';
     return r.error(root, `document must be a mapping with apiVersion, kind, metadata and spec, got ${describe(root.node)}${hint}`);
@@ -99,6 +104,10 @@ export function readDocument(r: DocReader, root: Value, defaultRegion: string | 
   if (kind === undefined) return undefined;
   const hint = (n: string) => otherKindHint(kind, n) ?? elsewhere(n, 'spec');
   const ref = name && { name: name.name, location: name.at };
+  if (kind === 'Account') {
+    const spec = specField && readAccountSpec(r, specField.value, specField.keyAt, hint);
+    return ref && { kind, ref: { kind, ...ref }, spec };
+  }
   if (kind === 'ConnectWorkspaceAssociations') {
     const spec = specField && readConnectSpec(r, specField.value, specField.keyAt, defaultRegion, hint);
     return ref && { kind, ref: { kind, ...ref }, spec };

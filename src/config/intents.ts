@@ -3,7 +3,8 @@
  * Targets (targets.ts) are the concrete part of the same documents.
  */
 import type { ParsedDocument } from './model.js';
-import type { Intent } from './types.js';
+import type { AccountSpec, Intent } from './types.js';
+import { accountRefOf } from './accounts.js';
 
 /**
  * True when an intent names everything by id (workspaceId, ARNs, WorkSpace and application
@@ -21,11 +22,13 @@ export function isConcrete(intent: Intent): boolean {
  * One intent per document, in load order. A document whose spec could not be read (or whose
  * instance or workspace is invalid) has none; such a load has errors, and so no state.
  */
-export function buildIntents(docs: readonly ParsedDocument[]): Intent[] {
+export function buildIntents(docs: readonly ParsedDocument[], accounts: ReadonlyMap<string, AccountSpec> = new Map()): Intent[] {
   const intents: Intent[] = [];
   for (const doc of docs) {
+    const account = accountRefOf(doc, accounts);
     const common = (spec: { region: string | undefined; prune: boolean; pruneAt: Intent['pruneAt']; allowEmpty: boolean }) => ({
       document: doc.ref,
+      ...(account ? { account } : {}),
       region: spec.region,
       prune: spec.prune,
       ...(spec.pruneAt ? { pruneAt: spec.pruneAt } : {}),

@@ -4,7 +4,8 @@
  */
 import { FOREIGN_FILE_WARNING, isForeignYaml } from './foreign.js';
 import { BINARY, collectFiles, readTextFile, tooLarge } from './files.js';
-import type { ParsedDocument } from './model.js';
+import type { ParsedAccount, ParsedDocument } from './model.js';
+import { checkAccounts } from './accounts.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { parseFile } from './parse-file.js';
 import { buildIntents, isConcrete } from './intents.js';
@@ -26,6 +27,7 @@ type Source = (SourceText & { walked?: boolean }) | { file: string; refused: str
 function load(sources: readonly Source[], options: ResolvedOptions, fromDisk = false): LoadResult {
   const problems = new ProblemList();
   const documents: ParsedDocument[] = [];
+  const accountDocs: ParsedAccount[] = [];
   let documentCount = 0;
   const skipped = new Set<string>();
   for (const source of sources) {
@@ -39,19 +41,24 @@ function load(sources: readonly Source[], options: ResolvedOptions, fromDisk = f
       continue;
     }
     const parsed = parseFile(source.file, source.text, options.defaultRegion, problems);
-    documents.push(...parsed.documents);
+    for (const d of parsed.documents) {
+      if (d.kind === 'Account') accountDocs.push(d);
+      else documents.push(d);
+    }
     documentCount += parsed.documentCount;
   }
-  checkUniqueNames(documents, problems);
-  const targets = buildTargets(documents, problems);
-  const intents = buildIntents(documents);
+  checkUniqueNames([...documents, ...accountDocs], problems);
+  const accounts = checkAccounts(documents, accountDocs, problems);
+  const targets = buildTargets(documents, accounts, problems);
+  const intents = buildIntents(documents, accounts);
   const { errors, warnings } = problems.sorted(sources.map((s) => s.file));
   // Skipped files are not part of the desired state (nor of the daemon's file-loss check).
   const digests = fromDisk ? { digests: sources.flatMap((s) => ('sha256' in s && s.sha256 !== undefined && !skipped.has(s.file) ? [{ file: s.file, sha256: s.sha256 }] : [])) } : {};
   if (errors.length > 0) return { errors, warnings, ...digests };
   const files = sources.map((s) => s.file).filter((f) => !skipped.has(f));
-  const needsResolution = intents.some((i) => !isConcrete(i));
-  return { state: { targets, intents, needsResolution, documentCount, files }, errors, warnings, ...digests };
+  // With Account documents, documents of the default credentials are bound to its real account online.
+  const needsResolution = intents.some((i) => !isConcrete(i)) || accounts.size > 0;
+  return { state: { targets, intents, accounts: [...accounts.values()], needsResolution, documentCount, files }, errors, warnings, ...digests };
 }
 
 /**

@@ -1,13 +1,16 @@
 /** What one validated document contributes, before documents are merged into targets. */
+import type { AccountDocSpec } from './account-spec.js';
 import type { ConnectIntent, DocumentRef, Located, SourceLocation, UserSelectorSpec, WorkSpaceSelector } from './types.js';
 
 export const API_VERSION = 'workspace-reconciler/v1';
-export const KINDS = ['ConnectWorkspaceAssociations', 'WorkSpaceApplications'] as const;
+export const KINDS = ['ConnectWorkspaceAssociations', 'WorkSpaceApplications', 'Account'] as const;
 
 /** One list item as written. */
 export type ListedItem = Located;
 
 export interface SpecCommon {
+  /** spec.account as written (an Account's name); undefined for the default credentials. */
+  account: { name: string; at: SourceLocation } | undefined;
   /** Effective region: spec.region, else LoadOptions.defaultRegion. */
   region: string | undefined;
   prune: boolean;
@@ -49,3 +52,12 @@ export interface WorkSpacesSpec extends SpecCommon {
 export type ParsedDocument =
   | { kind: 'ConnectWorkspaceAssociations'; ref: DocumentRef; spec: ConnectSpec | undefined }
   | { kind: 'WorkSpaceApplications'; ref: DocumentRef; spec: WorkSpacesSpec | undefined };
+
+/** An Account document: never a target; `spec` is present when it is valid. */
+export interface ParsedAccount {
+  kind: 'Account';
+  ref: { kind: 'Account'; name: string; location: SourceLocation };
+  spec: AccountDocSpec | undefined;
+}
+
+export type AnyDocument = ParsedDocument | ParsedAccount;

@@ -4,14 +4,14 @@
  */
 import { Composer, Lexer, LineCounter, Parser, type CST, type Document, type YAMLError } from 'yaml';
 import { readDocument } from './document.js';
-import type { ParsedDocument } from './model.js';
+import type { AnyDocument } from './model.js';
 import { MAX_ALIAS_COUNT, MAX_NESTING } from './options.js';
 import { fileStart, locator, type ProblemList } from './problems.js';
 import { DocReader, resolveAliases } from './reader.js';
 import type { SourceLocation } from './types.js';
 
 export interface ParsedFile {
-  documents: ParsedDocument[];
+  documents: AnyDocument[];
   /** Non-empty documents in the file. */
   documentCount: number;
 }

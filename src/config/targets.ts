@@ -3,17 +3,18 @@
  * (region + instance + workspace) or one WorkSpace (region + id); several documents may name it
  * and the desired set is their union, unless one claims it exclusively with prune: true.
  */
-import type { ListedItem, ParsedDocument } from './model.js';
+import type { AnyDocument, ListedItem, ParsedDocument } from './model.js';
+import { accountRefOf } from './accounts.js';
 import { formatLocation, type ProblemList } from './problems.js';
-import { connectKey, workspaceKey, type DocumentRef, type SourceLocation, type Target } from './types.js';
+import { connectKey, DEFAULT_ACCOUNT, workspaceKey, type AccountSpec, type DocumentRef, type SourceLocation, type Target } from './types.js';
 
-function describeRef(ref: DocumentRef): string {
+function describeRef(ref: Pick<DocumentRef, 'name' | 'location'> & { kind: string }): string {
   return `${ref.kind} '${ref.name}' (${formatLocation(ref.location)})`;
 }
 
 /** metadata.name is unique per kind across all files; the error names both places. */
-export function checkUniqueNames(docs: readonly ParsedDocument[], problems: ProblemList): void {
-  const first = new Map<string, DocumentRef>();
+export function checkUniqueNames(docs: readonly AnyDocument[], problems: ProblemList): void {
+  const first = new Map<string, AnyDocument['ref']>();
   for (const { ref } of docs) {
     const id = `${ref.kind}/${ref.name}`;
     const earlier = first.get(id);
@@ -35,21 +36,24 @@ interface Contribution {
 }
 
 /** The targets one document names, with the items it wants on each. */
-function contributions(doc: ParsedDocument): Contribution[] {
+function contributions(doc: ParsedDocument, accounts: ReadonlyMap<string, AccountSpec>): Contribution[] {
+  // Documents of the default credentials: DEFAULT_ACCOUNT here; with Account documents in the
+  // state, resolution binds them to the real account (resolveDesired).
+  const account = accountRefOf(doc, accounts)?.id ?? DEFAULT_ACCOUNT;
   const fresh = () => ({ desired: new Map<string, SourceLocation>(), prune: false, documents: [] as DocumentRef[] });
   if (doc.kind === 'ConnectWorkspaceAssociations') {
     const spec = doc.spec;
     if (!spec?.target) return [];
     const { instanceId, workspaceId } = spec.target;
-    const key = connectKey(spec.region, instanceId, workspaceId);
-    const make = (): Target => ({ type: 'connect', key, region: spec.region, instanceId, workspaceId, ...fresh() });
+    const key = connectKey(account, spec.region, instanceId, workspaceId);
+    const make = (): Target => ({ type: 'connect', key, account, region: spec.region, instanceId, workspaceId, ...fresh() });
     return [{ key, make, items: spec.resourceArns }];
   }
   const spec = doc.spec;
   if (!spec) return [];
   return spec.workspaceIds.map(({ value: workspaceId }) => {
-    const key = workspaceKey(spec.region, workspaceId);
-    const make = (): Target => ({ type: 'workspaces', key, region: spec.region, workspaceId, ...fresh() });
+    const key = workspaceKey(account, spec.region, workspaceId);
+    const make = (): Target => ({ type: 'workspaces', key, account, region: spec.region, workspaceId, ...fresh() });
     return { key, make, items: spec.applicationIds };
   });
 }
@@ -86,10 +90,10 @@ function reportOwnershipConflicts(
 }
 
 /** Merges documents into targets sorted by key; the first listing of an item is its location. */
-export function buildTargets(docs: readonly ParsedDocument[], problems: ProblemList): Target[] {
+export function buildTargets(docs: readonly ParsedDocument[], accounts: ReadonlyMap<string, AccountSpec>, problems: ProblemList): Target[] {
   const targets = new Map<string, { target: Target; docs: ParsedDocument[] }>();
   for (const doc of docs) {
-    for (const c of contributions(doc)) {
+    for (const c of contributions(doc, accounts)) {
       let entry = targets.get(c.key);
       if (!entry) {
         entry = { target: c.make(), docs: [] };

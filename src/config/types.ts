@@ -4,14 +4,14 @@
  * and selectors included), every item carrying where in which file it was written.
  */
 
-import type { Intent, SourceLocation, Target } from '../model/desired.js';
+import type { AccountSpec, Intent, SourceLocation, Target } from '../model/desired.js';
 
 // The vocabulary lives in src/model (ground floor); re-exported for the loader's callers.
 export type {
-  ConnectIntent, ConnectTarget, DocumentRef, Intent, Kind, Located, SourceLocation, TagsSpec, Target, UnresolvedItem,
+  AccountRef, AccountSpec, ConnectIntent, ConnectTarget, DocumentRef, Intent, Kind, Located, SourceLocation, TagsSpec, Target, UnresolvedItem,
   UserSelectorSpec, WorkSpaceSelector, WorkSpacesIntent, WorkSpaceTarget,
 } from '../model/desired.js';
-export { connectKey, workspaceKey } from '../model/desired.js';
+export { connectKey, DEFAULT_ACCOUNT, targetShard, workspaceKey } from '../model/desired.js';
 
 /** One problem found while loading; printed as `FILE:LINE:COL: message`. */
 export interface Problem extends SourceLocation {
@@ -27,7 +27,12 @@ export interface DesiredState {
   targets: Target[];
   /** One per document, in load order: everything each document asks for. */
   intents: Intent[];
-  /** Some intent names something by name or selector (see isConcrete): `targets` is not all of it. */
+  /** The Account documents, in load order (never targets). Empty: one set of credentials, no STS call. */
+  accounts: AccountSpec[];
+  /**
+   * Some intent names something by name or selector (see isConcrete), or the state has Account
+   * documents: `targets` is not all of it, resolution (online) makes the targets.
+   */
   needsResolution: boolean;
   /** Number of YAML documents read (0 means "empty desired state"; guarded by --allow-empty). */
   documentCount: number;

@@ -1,11 +1,12 @@
 /** The spec of a WorkSpaceApplications document. */
 import type { WorkSpacesSpec } from './model.js';
+import { readAccountName } from './account-spec.js';
 import type { DocReader, FieldRules, Value } from './reader.js';
 import { nameChecker, readWorkSpaceSelectors, WORKSPACE_SELECTOR_FIELDS } from './selectors.js';
 import { checkRequired, readAllowEmpty, readList, readPrune, readRegion, warnIfNothingToAssociate, type ListField } from './spec-common.js';
 import type { SourceLocation } from './types.js';
 
-export const WORKSPACES_SPEC_FIELDS = ['region', 'workspaceIds', 'workspaces', 'applicationIds', 'applications', 'prune', 'allowEmpty'] as const;
+export const WORKSPACES_SPEC_FIELDS = ['account', 'region', 'workspaceIds', 'workspaces', 'applicationIds', 'applications', 'prune', 'allowEmpty'] as const;
 
 /** Patterns of the WorkSpaces API (WorkspaceId, WorkSpaceApplicationId). */
 const WORKSPACE_ID = /^ws-[0-9a-z]{8,63}$/;
@@ -60,6 +61,7 @@ export function readWorkSpacesSpec(
   const f = r.fields(spec, { known: WORKSPACES_SPEC_FIELDS, required: [], hint: selectorHint }, specKeyAt);
   if (!f) return undefined;
   checkRequired(r, f, specKeyAt, 'spec', [['workspaceIds', 'workspaces'], ['applicationIds', 'applications']]);
+  const account = readAccountName(r, f.get('account'));
   const region = readRegion(r, f.get('region'), defaultRegion);
   const { prune, pruneAt } = readPrune(r, f.get('prune'));
   const allowEmpty = readAllowEmpty(r, f.get('allowEmpty'));
@@ -87,6 +89,7 @@ export function readWorkSpacesSpec(
   // Selectors choose WorkSpaces, not applications: the desired set is the listed applications.
   warnIfNothingToAssociate(r, lists, false, prune, allowEmpty);
   return {
+    account,
     region: region.region,
     prune,
     allowEmpty,

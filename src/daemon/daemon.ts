@@ -338,7 +338,7 @@ export class Daemon {
       this.resolveTimer = this.o.clock.setTimer(5000, () => void this.reload('retry name resolution'));
     }
     for (const t of res.targets) for (const u of t.unresolved ?? []) {
-      if (!previous.get(t.key)?.unresolved?.some((p) => p.item === u.item)) this.log.error({ target: t.key, item: u.item, code: u.code, at: `${u.at.file}:${u.at.line}:${u.at.col}` }, u.message);
+      if (!previous.get(t.key)?.unresolved?.some((p) => p.item === u.item)) this.log.error({ target: t.key, account: t.account, item: u.item, code: u.code, at: `${u.at.file}:${u.at.line}:${u.at.col}` }, u.message);
     }
     return res.targets;
   }

@@ -7,7 +7,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CallEvent } from '../reconciler/ratelimit.js';
-import type { Target } from '../model/desired.js';
+import { DEFAULT_ACCOUNT, type Target } from '../model/desired.js';
 import { directionsOf, driftTotal } from '../reconciler/drift.js';
 import type { Reconciler, TargetStatus } from '../reconciler/reconciler.js';
 
@@ -36,8 +36,8 @@ export class Metrics {
   private readonly reconcileErrors: Counter<'controller'>;
   private readonly terminalErrors: Counter<'controller'>;
   private readonly reconcileTime: Histogram<'controller'>;
-  private readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
-  private readonly awsCallTime: Histogram<'service' | 'operation'>;
+  private readonly awsCalls: Counter<'account' | 'service' | 'operation' | 'outcome'>;
+  private readonly awsCallTime: Histogram<'account' | 'service' | 'operation'>;
   private readonly lastSuccess: Gauge<'controller'>;
   private readonly desiredInfo: Gauge<'revision' | 'files' | 'documents' | 'targets'>;
   private readonly reloads: Counter<'result'>;
@@ -55,8 +55,8 @@ export class Metrics {
       name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     });
-    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by service, operation and outcome (success, throttled, retryable, busy, terminal, aborted)', labelNames: ['service', 'operation', 'outcome'], registers });
-    this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency, SDK retries of transient errors included', labelNames: ['service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by account, service, operation and outcome (success, throttled, retryable, busy, terminal, aborted)', labelNames: ['account', 'service', 'operation', 'outcome'], registers });
+    this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency by account, service and operation, SDK retries of transient errors included', labelNames: ['account', 'service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last finished a pass successfully (Unix time): converged, or observed and planned under --observe-only', labelNames: ['controller'], registers });
     this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });
     this.reloads = new Counter({ name: 'workspace_reconciler_desired_state_reloads_total', help: 'Loads of the desired state by result (applied, unchanged, invalid, refused)', labelNames: ['result'], registers });
@@ -176,8 +176,9 @@ export class Metrics {
   }
 
   onCall(e: CallEvent): void {
-    this.awsCalls.inc({ service: e.service, operation: e.operation, outcome: e.outcome });
-    if (e.outcome !== 'aborted') this.awsCallTime.observe({ service: e.service, operation: e.operation }, e.durationMs / 1000);
+    const account = e.account ?? DEFAULT_ACCOUNT;
+    this.awsCalls.inc({ account, service: e.service, operation: e.operation, outcome: e.outcome });
+    if (e.outcome !== 'aborted') this.awsCallTime.observe({ account, service: e.service, operation: e.operation }, e.durationMs / 1000);
   }
 
   onReload(result: 'applied' | 'unchanged' | 'invalid' | 'refused', info?: DesiredInfo): void {

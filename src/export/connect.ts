@@ -8,7 +8,7 @@
 import { parseConnectArn } from '../config/arn.js';
 import { arnAsName } from '../config/connect-spec.js';
 import { closest } from '../config/suggest.js';
-import { connectKey, type ConnectTarget } from '../model/desired.js';
+import { connectKey, DEFAULT_ACCOUNT, type ConnectTarget } from '../model/desired.js';
 import type { Named } from '../model/lookup.js';
 import type { ObservedConnect } from '../model/observed.js';
 import { uniqueNames, type Entry, type ExportDocument, type SpecValue } from './document.js';
@@ -35,7 +35,8 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
 
   const targets: ConnectTarget[] = chosen.map((w) => ({
     type: 'connect',
-    key: connectKey(region, instanceId, w.id),
+    key: connectKey(DEFAULT_ACCOUNT, region, instanceId, w.id),
+    account: DEFAULT_ACCOUNT,
     region,
     instanceId,
     workspaceId: w.id,

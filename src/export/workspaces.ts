@@ -30,7 +30,7 @@
  * one deploy that the world is waiting for anyway.
  */
 import { applicationName } from '../config/workspaces-spec.js';
-import { workspaceKey, type WorkSpaceTarget } from '../model/desired.js';
+import { workspaceKey, DEFAULT_ACCOUNT, type WorkSpaceTarget } from '../model/desired.js';
 import type { WorkSpaceSummary } from '../model/lookup.js';
 import type { AssociationState, ObservedApplication, ObservedWorkSpace } from '../model/observed.js';
 import { GONE } from '../resolve/resolve.js';
@@ -79,7 +79,8 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
 
   const targets: WorkSpaceTarget[] = live.map((w) => ({
     type: 'workspaces',
-    key: workspaceKey(region, w.workspaceId),
+    key: workspaceKey(DEFAULT_ACCOUNT, region, w.workspaceId),
+    account: DEFAULT_ACCOUNT,
     region,
     workspaceId: w.workspaceId,
     desired: new Map(),

@@ -7,6 +7,14 @@
 
 export type Kind = 'ConnectWorkspaceAssociations' | 'WorkSpaceApplications';
 
+/**
+ * The account of targets whose documents name no `spec.account`, while the desired state has no
+ * Account documents: one set of credentials, whose account id nobody needs to know (no STS call).
+ * With Account documents, such targets carry the default credentials' real account id instead
+ * (learnt once with GetCallerIdentity).
+ */
+export const DEFAULT_ACCOUNT = 'default';
+
 /** 1-based position of a YAML node. */
 export interface SourceLocation {
   file: string;
@@ -27,8 +35,10 @@ export interface DocumentRef {
  */
 export interface ConnectTarget {
   type: 'connect';
-  /** `connect/<region|->/<instanceId>/<workspaceId>`; unique, stable, used as the work-queue key. */
+  /** `connect/[<account>/]<region|->/<instanceId>/<workspaceId>`; unique, stable, used as the work-queue key. */
   key: string;
+  /** 12-digit account id, or DEFAULT_ACCOUNT (see there). With the region, the target's shard. */
+  account: string;
   region: string | undefined;
   instanceId: string;
   workspaceId: string;
@@ -60,8 +70,10 @@ export interface UnresolvedItem {
 /** One Amazon WorkSpace: region + WorkSpace id. */
 export interface WorkSpaceTarget {
   type: 'workspaces';
-  /** `workspaces/<region|->/<workspaceId>` */
+  /** `workspaces/[<account>/]<region|->/<workspaceId>` */
   key: string;
+  /** 12-digit account id, or DEFAULT_ACCOUNT (see there). */
+  account: string;
   region: string | undefined;
   workspaceId: string;
   /** Desired application ids (`wsa-…`) → where each was first listed. */
@@ -112,6 +124,8 @@ export interface UserSelectorSpec {
 export interface ConnectIntent {
   type: 'connect';
   document: DocumentRef;
+  /** spec.account: the Account document it names; undefined for the default credentials. */
+  account?: AccountRef;
   region: string | undefined;
   instanceId: string;
   workspace: { by: 'id'; id: string; at: SourceLocation } | { by: 'name'; name: string; at: SourceLocation };
@@ -136,6 +150,8 @@ export type WorkSpaceSelector =
 export interface WorkSpacesIntent {
   type: 'workspaces';
   document: DocumentRef;
+  /** spec.account: the Account document it names; undefined for the default credentials. */
+  account?: AccountRef;
   region: string | undefined;
   workspaceIds: Located[];
   /** The WorkSpaces selected are the union of what each selects (and of workspaceIds). */
@@ -150,15 +166,53 @@ export interface WorkSpacesIntent {
 
 export type Intent = ConnectIntent | WorkSpacesIntent;
 
-/**
- * Target keys: unique, stable, the work-queue key. One function per kind, so that an account can
- * join every key in one place: `connect/<region>/<instance>/<workspace>`, `workspaces/<region>/<id>`
- * (`-` for a missing region).
- */
-export function connectKey(region: string | undefined, instanceId: string, workspaceId: string): string {
-  return `connect/${region ?? '-'}/${instanceId}/${workspaceId}`;
+/** `spec.account` of a document, bound to its Account document. */
+export interface AccountRef {
+  /** The Account document's metadata.name. */
+  name: string;
+  /** The account id of its roleArn. */
+  id: string;
+  at: SourceLocation;
 }
 
-export function workspaceKey(region: string | undefined, workspaceId: string): string {
-  return `workspaces/${region ?? '-'}/${workspaceId}`;
+/** An `Account` document: the role assumed (STS AssumeRole) for the targets of one account. */
+export interface AccountSpec {
+  name: string;
+  /** The account id of roleArn (12 digits). */
+  id: string;
+  roleArn: string;
+  externalId?: string;
+  /** Default `workspace-reconciler`. */
+  sessionName: string;
+  /** Where its metadata.name is written. */
+  location: SourceLocation;
+}
+
+/** Where a target lives, as AWS applies quotas and credentials: its shard. */
+export function targetShard(t: Target): { account: string; region: string | undefined } {
+  return { account: t.account, region: t.region };
+}
+
+/**
+ * Target keys: unique, stable, the work-queue key. One function per kind, so that the account
+ * joins every key in one place: `connect/<account>/<region>/<instance>/<workspace>`,
+ * `workspaces/<account>/<region>/<id>` (`-` for a missing region). The DEFAULT_ACCOUNT is left
+ * out (`connect/<region>/…`), so a desired state without Account documents keeps the keys it
+ * always had (reports, lock keys and dashboards of existing deployments do not change).
+ */
+export function connectKey(account: string, region: string | undefined, instanceId: string, workspaceId: string): string {
+  return `connect/${accountPart(account)}${region ?? '-'}/${instanceId}/${workspaceId}`;
+}
+
+export function workspaceKey(account: string, region: string | undefined, workspaceId: string): string {
+  return `workspaces/${accountPart(account)}${region ?? '-'}/${workspaceId}`;
+}
+
+/** `{account}` for a CallInfo or a log line; nothing for DEFAULT_ACCOUNT (the calls of the default credentials read as before). */
+export function accountField(account: string | undefined): { account?: string } {
+  return account === undefined || account === DEFAULT_ACCOUNT ? {} : { account };
+}
+
+function accountPart(account: string): string {
+  return account === DEFAULT_ACCOUNT ? '' : `${account}/`;
 }

@@ -16,6 +16,11 @@
  *   target with capped exponential backoff: the outermost, slowest loop.
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
+import type { AccountSpec } from '../model/desired.js';
+import { DEFAULT_ACCOUNT } from '../model/desired.js';
+import { systemClock, type Clock } from '../reconciler/clock.js';
+import { AssumedRoleCredentials, CallerIdentity, type StsClientConfig } from './accounts.js';
+import type { Service } from './types.js';
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -64,13 +69,23 @@ export interface ClientFactoryOptions {
   callTimeoutMs?: number;
   /** Deadline for establishing the TCP (and TLS) connection, ms. Default min(5000, callTimeoutMs). */
   connectTimeoutMs?: number;
-  /** Extra client configuration (tests: endpoint and static credentials). Default none. */
-  overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
+  /** Extra client configuration (tests: endpoint and static credentials, also used for STS). Default none. */
+  overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
+  /** Accounts: the clock of credential expiry. Default systemClock. */
+  clock?: Clock;
+  /** Accounts: refresh assumed-role credentials this long before they expire, ms. Default 300000. */
+  refreshMarginMs?: number;
+  /** Accounts: region of the STS client (AssumeRole, GetCallerIdentity). Default AWS_REGION, else us-east-1. */
+  stsRegion?: string;
 }
 
 export class ClientFactory {
+  /** Clients by `<account>|<region>`: one per service, account and region. */
   private readonly connectClients = new Map<string, ConnectClient>();
   private readonly workspacesClients = new Map<string, WorkSpacesClient>();
+  /** Assumed-role credentials by account id, for the Account documents of the desired state. */
+  private readonly assumed = new Map<string, AssumedRoleCredentials>();
+  private readonly identity: CallerIdentity;
 
   private readonly options: ClientFactoryOptions;
 
@@ -84,22 +99,60 @@ export class ClientFactory {
     }
     const n = this.options.maxAttempts ?? 3;
     if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected \`maxAttempts\` to be an integer >= 1, got ${n}`);
+    this.identity = new CallerIdentity(() => this.stsConfig());
   }
 
-  connect(region: string): ConnectClient {
-    let client = this.connectClients.get(region);
+  /**
+   * The Account documents of the desired state: calls of their accounts are signed with the
+   * assumed role's credentials. An account whose role is unchanged keeps its cached credentials
+   * and clients (a daemon reload does not assume every role again); the clients of an account
+   * that is gone or whose role changed are closed.
+   */
+  setAccounts(accounts: readonly AccountSpec[]): void {
+    const next = new Map(accounts.map((a) => [a.id, a]));
+    for (const [id, creds] of this.assumed) {
+      const a = next.get(id);
+      if (a && a.roleArn === creds.account.roleArn && a.externalId === creds.account.externalId && a.sessionName === creds.account.sessionName) continue;
+      this.assumed.delete(id);
+      this.dropClients(id);
+    }
+    for (const a of accounts) {
+      if (this.assumed.has(a.id)) continue;
+      this.assumed.set(a.id, new AssumedRoleCredentials(a, {
+        clock: this.options.clock ?? systemClock,
+        ...(this.options.refreshMarginMs !== undefined ? { refreshMarginMs: this.options.refreshMarginMs } : {}),
+        stsConfig: this.stsConfig(),
+      }));
+    }
+  }
+
+  /** The assumed-role credentials of an account, when an Account document names it. */
+  assumedRole(account: string): AssumedRoleCredentials | undefined {
+    return this.assumed.get(account);
+  }
+
+  /** The account id of the default credentials (GetCallerIdentity, once). */
+  defaultAccountId(): Promise<string> {
+    return this.identity.accountId();
+  }
+
+  /** The Connect client of an account (default: the default credentials) and region. */
+  connect(region: string, account: string = DEFAULT_ACCOUNT): ConnectClient {
+    const key = `${account}|${region}`;
+    let client = this.connectClients.get(key);
     if (!client) {
-      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides });
-      this.connectClients.set(region, client);
+      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides, ...this.credentials('connect', account, region) });
+      this.connectClients.set(key, client);
     }
     return client;
   }
 
-  workspaces(region: string): WorkSpacesClient {
-    let client = this.workspacesClients.get(region);
+  workspaces(region: string, account: string = DEFAULT_ACCOUNT): WorkSpacesClient {
+    const key = `${account}|${region}`;
+    let client = this.workspacesClients.get(key);
     if (!client) {
-      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides });
-      this.workspacesClients.set(region, client);
+      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      this.workspacesClients.set(key, client);
     }
     return client;
   }
@@ -110,6 +163,32 @@ export class ClientFactory {
     for (const c of this.workspacesClients.values()) c.destroy();
     this.connectClients.clear();
     this.workspacesClients.clear();
+  }
+
+  /** The assumed role's credentials for an account with an Account document; else the default ones. */
+  private credentials(service: Service, account: string, region: string): { credentials?: () => ReturnType<AssumedRoleCredentials['get']> } {
+    const assumed = this.assumed.get(account);
+    // Looked up per call, so that a reload that changes the role reaches clients made before it.
+    return assumed ? { credentials: () => (this.assumed.get(account) ?? assumed).get(service, region) } : {};
+  }
+
+  private dropClients(account: string): void {
+    for (const map of [this.connectClients, this.workspacesClients] as Map<string, { destroy(): void }>[]) {
+      for (const [key, c] of map) {
+        if (!key.startsWith(`${account}|`)) continue;
+        c.destroy();
+        map.delete(key);
+      }
+    }
+  }
+
+  /**
+   * STS: AWS_ENDPOINT_URL_STS is honoured by the SDK's own endpoint resolution; in tests the
+   * overrides' endpoint and base credentials serve STS too (the sandbox answers all three).
+   */
+  private stsConfig(): StsClientConfig {
+    const region = this.options.stsRegion ?? (process.env.AWS_REGION || 'us-east-1');
+    return { region, requestHandler: this.handler(), retryStrategy: this.retryStrategy(), ...this.options.overrides };
   }
 
   /**

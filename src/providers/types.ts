@@ -12,6 +12,8 @@ export type Service = 'connect' | 'workspaces';
 /** Identifies one AWS call for rate limiting, telemetry and error reports. */
 export interface CallInfo {
   service: Service;
+  /** The account whose credentials make the call (a 12-digit id, or DEFAULT_ACCOUNT); undefined: the default credentials. */
+  account?: string;
   region: string;
   operation: string;
   /** The target the call is made for, when there is one (observation scans serve several). */

@@ -81,7 +81,7 @@ export interface RateLimiterOptions {
   limits?: Partial<Record<Service, RateLimit>>;
   /** Per-operation limits by operation name, over DEFAULT_OPERATION_LIMITS. */
   operationLimits?: Record<string, RateLimit>;
-  /** Label for the credentials' account in queue keys. Default 'default' (one credential set per process). */
+  /** Account of calls whose CallInfo names none (the default credentials), in queue keys. Default 'default'. */
   account?: string;
   /** Default systemClock. */
   clock?: Clock;
@@ -283,7 +283,8 @@ export class RateLimiter implements CallGate {
   }
 
   private queueFor(info: CallInfo): OperationQueue {
-    const key = `${info.service}/${info.region}/${this.account}/${info.operation}`;
+    // AWS applies quotas per account and region: each account gets its own queues.
+    const key = `${info.service}/${info.region}/${info.account ?? this.account}/${info.operation}`;
     let q = this.queues.get(key);
     if (!q) {
       q = new OperationQueue(this.operationLimits[info.operation] ?? this.limits[info.service], {

@@ -277,7 +277,7 @@ export class Reconciler {
       } catch (err) {
         // A bug, not an AWS answer: keep the loop alive, back off, and say so loudly.
         error = true;
-        this.log.error({ target: key, err }, 'reconcile failed unexpectedly');
+        this.log.error({ target: key, account: st?.target.account, err }, 'reconcile failed unexpectedly');
         if (st) st.status = 'retrying';
         queue.addRateLimited(key);
       } finally {
@@ -307,12 +307,12 @@ export class Reconciler {
       if (outcome.error.kind === 'terminal') {
         st.terminal.set(key, f);
         st.status = 'failed';
-        this.log.warn({ target: key, operation: f.operation, code: f.code, requestId: f.requestId }, 'cannot observe target');
+        this.log.warn({ target: key, account: target.account, operation: f.operation, code: f.code, requestId: f.requestId }, 'cannot observe target');
       } else {
         st.retrying = [f];
         st.status = 'retrying';
         const delay = this.requeueAfterFailure(key, [f]);
-        this.log.info({ target: key, code: f.code, retryInMs: delay }, 'observation failed, will retry');
+        this.log.info({ target: key, account: target.account, code: f.code, retryInMs: delay }, 'observation failed, will retry');
       }
       return;
     }
@@ -367,7 +367,7 @@ export class Reconciler {
       if (retrying.length > 0) {
         st.status = 'retrying';
         const delay = this.requeueAfterFailure(key, retrying);
-        this.log.info({ target: key, failures: retrying.length, retryInMs: delay }, 'retryable failures, will retry');
+        this.log.info({ target: key, account: target.account, failures: retrying.length, retryInMs: delay }, 'retryable failures, will retry');
       } else if (tp.type === 'workspaces' && (ex.deployed > 0 || tp.wait.length > 0)) {
         st.status = 'waiting';
         if (tp.retry.length > 0) queue.addRateLimited(key); // Force redeploys back off
@@ -413,11 +413,11 @@ export class Reconciler {
     const documents = st.target.documents.map((d) => d.name);
     if (is) {
       st.driftSince = this.clock.now();
-      this.log[level]({ target: st.target.key, documents, ...drift }, 'drift started');
+      this.log[level]({ target: st.target.key, account: st.target.account, documents, ...drift }, 'drift started');
     } else {
       const sinceMs = this.clock.now() - (st.driftSince ?? this.clock.now());
       st.driftSince = undefined;
-      this.log[level]({ target: st.target.key, documents, driftedForMs: sinceMs, ...(reason ? { reason } : {}) }, 'drift ended');
+      this.log[level]({ target: st.target.key, account: st.target.account, documents, driftedForMs: sinceMs, ...(reason ? { reason } : {}) }, 'drift ended');
     }
   }
 
@@ -473,9 +473,9 @@ export class Reconciler {
     const before = st.held;
     st.held = h;
     if (h && (before?.reason !== h.reason || before.count !== h.count)) {
-      this.log.warn({ target: st.target.key, reason: h.reason, removals: h.count, sample: h.sample }, `removals held: ${h.message}`);
+      this.log.warn({ target: st.target.key, account: st.target.account, reason: h.reason, removals: h.count, sample: h.sample }, `removals held: ${h.message}`);
     } else if (!h && before) {
-      this.log.info({ target: st.target.key }, 'removals no longer held');
+      this.log.info({ target: st.target.key, account: st.target.account }, 'removals no longer held');
     }
   }
 
@@ -515,7 +515,7 @@ export class Reconciler {
         }
         if (action.type === 'associate') failedAssociations.push(...items);
         this.log.warn(
-          { target: key, operation, code: err.code, requestId: err.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, sdkAttempts: err.attempts, terminal: err.kind === 'terminal' },
+          { target: key, account: st.target.account, operation, code: err.code, requestId: err.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, sdkAttempts: err.attempts, terminal: err.kind === 'terminal' },
           'AWS call failed',
         );
         return;
@@ -525,7 +525,7 @@ export class Reconciler {
       if (action.type !== 'deploy') for (const item of result.done) st.made[action.type].add(item);
       for (const item of result.skipped ?? []) notDone.add(item);
       if (result.skipped?.length) {
-        this.log.info({ target: key, operation, skipped: result.skipped.length }, 'removals not sent: the desired state changed since they were planned');
+        this.log.info({ target: key, account: st.target.account, operation, skipped: result.skipped.length }, 'removals not sent: the desired state changed since they were planned');
       }
       for (const f of result.failed) {
         const failure: Failure = { target: key, operation, ...f, throttled: f.code === '429' };
@@ -536,7 +536,7 @@ export class Reconciler {
       }
       if (result.failed.length > 0) {
         this.log.warn(
-          { target: key, operation, requestId: result.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, failed: result.failed.length, codes: [...new Set(result.failed.map((f) => f.code))] },
+          { target: key, account: st.target.account, operation, requestId: result.requestId, attempt: this.queueOf(st.target).numRequeues(key) + 1, failed: result.failed.length, codes: [...new Set(result.failed.map((f) => f.code))] },
           'some items failed',
         );
       }

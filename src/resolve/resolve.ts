@@ -22,12 +22,27 @@
  *   ownership conflict, reported for that target, and nothing is applied to it.
  */
 import type { ConnectIntent, DocumentRef, Intent, SourceLocation, Target, UnresolvedItem, WorkSpacesIntent } from '../model/desired.js';
-import { connectKey, workspaceKey } from '../model/desired.js';
+import { connectKey, DEFAULT_ACCOUNT, workspaceKey } from '../model/desired.js';
 import { closest } from '../config/suggest.js';
 import type { ConnectLookup, Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../model/lookup.js';
 import { AwsCallError, TerminalError } from '../providers/errors.js';
 
 export interface ResolveOptions {
+  connect: ConnectLookup;
+  workspaces: WorkSpacesLookup;
+  signal?: AbortSignal;
+  /** The look-ups of one account (its own credentials and quotas). Default: `connect` / `workspaces` for every account. */
+  lookupsFor?: (account: string) => { connect: ConnectLookup; workspaces: WorkSpacesLookup };
+  /**
+   * The default credentials' account id (GetCallerIdentity, once), for documents without
+   * spec.account. Undefined: they are in DEFAULT_ACCOUNT (a desired state without Account documents).
+   */
+  defaultAccount?: () => Promise<string>;
+}
+
+/** ResolveOptions with the look-ups of one account, for the functions below. */
+interface AccountOptions {
+  account: string;
   connect: ConnectLookup;
   workspaces: WorkSpacesLookup;
   signal?: AbortSignal;
@@ -88,11 +103,17 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
   const failures: ResolveFailure[] = [];
   const perDoc = await Promise.all(
     intents.map(async (intent) => {
+      let account: string | undefined;
       try {
-        return intent.type === 'connect' ? [await resolveConnect(intent, o, once)] : await resolveWorkSpaces(intent, o, once, failures);
+        account = await accountOf(intent, o);
+        const lookups = o.lookupsFor?.(account) ?? o;
+        const ao: AccountOptions = { account, connect: lookups.connect, workspaces: lookups.workspaces, ...(o.signal ? { signal: o.signal } : {}) };
+        // Scans are shared within an account, never across: another account's instance of the same id is another instance.
+        const onceIn: Once = (key, fn) => once(`${account}/${key}`, fn);
+        return intent.type === 'connect' ? [await resolveConnect(intent, ao, onceIn)] : await resolveWorkSpaces(intent, ao, onceIn, failures);
       } catch (err) {
         if (!(err instanceof LookupFailed)) throw err;
-        failures.push({ document: intent.document, at: err.at, error: err.error, ...reach(intent, err.keys) });
+        failures.push({ document: intent.document, at: err.at, error: err.error, ...(account === undefined ? { keys: err.keys ?? [] } : reach(intent, account, err.keys)) });
         return [];
       }
     }),
@@ -145,6 +166,18 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
   return { targets, failures, blocked: [...blocked].sort(), conflicts };
 }
 
+/** The account of a document's targets: its Account's, else the default credentials'. */
+async function accountOf(intent: Intent, o: ResolveOptions): Promise<string> {
+  if (intent.account) return intent.account.id;
+  if (!o.defaultAccount) return DEFAULT_ACCOUNT;
+  try {
+    return await o.defaultAccount();
+  } catch (err) {
+    if (err instanceof AwsCallError) throw new LookupFailed(intent.document.location, err);
+    throw err;
+  }
+}
+
 /** A lookup of one document failed: where it is written and why. */
 class LookupFailed extends Error {
   constructor(
@@ -167,14 +200,14 @@ async function lookup<T>(at: SourceLocation, p: Promise<T>): Promise<T> {
 }
 
 /** The targets a failed document may resolve to: known keys, or a key prefix where they are not all known. */
-function reach(intent: Intent, known: string[] | undefined): { keys: string[]; scope?: string } {
+function reach(intent: Intent, account: string, known: string[] | undefined): { keys: string[]; scope?: string } {
   if (known) return { keys: [...known] };
   if (intent.type === 'connect') {
-    if (intent.workspace.by === 'id') return { keys: [connectKey(intent.region, intent.instanceId, intent.workspace.id)] };
-    return { keys: [], scope: connectKey(intent.region, intent.instanceId, '') };
+    if (intent.workspace.by === 'id') return { keys: [connectKey(account, intent.region, intent.instanceId, intent.workspace.id)] };
+    return { keys: [], scope: connectKey(account, intent.region, intent.instanceId, '') };
   }
-  const keys = intent.workspaceIds.map((w) => workspaceKey(intent.region, w.value));
-  return intent.selectors.length === 0 ? { keys } : { keys, scope: workspaceKey(intent.region, '') };
+  const keys = intent.workspaceIds.map((w) => workspaceKey(account, intent.region, w.value));
+  return intent.selectors.length === 0 ? { keys } : { keys, scope: workspaceKey(account, intent.region, '') };
 }
 
 type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
@@ -192,7 +225,7 @@ function missingRegion(intent: Intent): never {
   throw new TypeError(`${intent.document.kind} '${intent.document.name}' has no region; the command must refuse it before resolution`);
 }
 
-async function resolveConnect(intent: ConnectIntent, o: ResolveOptions, once: Once): Promise<Contribution> {
+async function resolveConnect(intent: ConnectIntent, o: AccountOptions, once: Once): Promise<Contribution> {
   const region = intent.region ?? missingRegion(intent);
   const inst = intent.instanceId;
   const where = `instance ${inst}`;
@@ -209,13 +242,13 @@ async function resolveConnect(intent: ConnectIntent, o: ResolveOptions, once: On
     const r = pick(list, ws.name, 'workspace', where);
     if (!('found' in r)) {
       // A name that matches nothing reaches no target; an ambiguous one, each workspace of that name.
-      const reached = list.filter((n) => n.name === ws.name).map((n) => connectKey(region, inst, n.id));
+      const reached = list.filter((n) => n.name === ws.name).map((n) => connectKey(o.account, region, inst, n.id));
       throw new LookupFailed(ws.at, nameError('ListWorkspaces', region, r), reached);
     }
     workspaceId = r.found.id;
     name = ws.name;
   }
-  const key = connectKey(region, inst, workspaceId);
+  const key = connectKey(o.account, region, inst, workspaceId);
   try {
     return await resolveConnectItems(intent, o, key, workspaceId, name, users, profiles, once);
   } catch (err) {
@@ -225,7 +258,7 @@ async function resolveConnect(intent: ConnectIntent, o: ResolveOptions, once: On
 
 async function resolveConnectItems(
   intent: ConnectIntent,
-  o: ResolveOptions,
+  o: AccountOptions,
   key: string,
   workspaceId: string,
   name: string | undefined,
@@ -290,11 +323,12 @@ async function resolveConnectItems(
       }
     }
   }
-  const make = (): Target => ({ type: 'connect', key, region, instanceId: inst, workspaceId, desired: new Map(), prune: false, documents: [] });
+  const account = o.account;
+  const make = (): Target => ({ type: 'connect', key, account, region, instanceId: inst, workspaceId, desired: new Map(), prune: false, documents: [] });
   return { key, make, items, unresolved, ...(name !== undefined ? { name } : {}) };
 }
 
-async function resolveWorkSpaces(intent: WorkSpacesIntent, o: ResolveOptions, once: Once, failures: ResolveFailure[]): Promise<Contribution[]> {
+async function resolveWorkSpaces(intent: WorkSpacesIntent, o: AccountOptions, once: Once, failures: ResolveFailure[]): Promise<Contribution[]> {
   const region = intent.region ?? missingRegion(intent);
   const items = new Map<string, { at: SourceLocation; label?: string }>();
   const unresolved: UnresolvedItem[] = [];
@@ -325,7 +359,7 @@ async function resolveWorkSpaces(intent: WorkSpacesIntent, o: ResolveOptions, on
             document: intent.document,
             at: u.at,
             keys: [],
-            error: new TerminalError({ service: 'workspaces', region, operation: 'DescribeWorkspaces', code: 'NameNotFound', awsMessage: `user '${u.value}' has no WorkSpace in directory ${s.directoryId}` }),
+            error: new TerminalError({ service: 'workspaces', account: o.account, region, operation: 'DescribeWorkspaces', code: 'NameNotFound', awsMessage: `user '${u.value}' has no WorkSpace in directory ${s.directoryId}` }),
           });
         }
         add(found, u.at);
@@ -341,10 +375,11 @@ async function resolveWorkSpaces(intent: WorkSpacesIntent, o: ResolveOptions, on
     }
   }
   return [...chosen].map(([workspaceId]) => {
-    const key = workspaceKey(region, workspaceId);
+    const key = workspaceKey(o.account, region, workspaceId);
+    const account = o.account;
     return {
       key,
-      make: (): Target => ({ type: 'workspaces', key, region, workspaceId, desired: new Map(), prune: false, documents: [] }),
+      make: (): Target => ({ type: 'workspaces', key, account, region, workspaceId, desired: new Map(), prune: false, documents: [] }),
       items,
       unresolved,
     };

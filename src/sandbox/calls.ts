@@ -2,11 +2,13 @@
 import type { ServiceName } from './errors.js';
 
 export interface CallRecord {
-  service: ServiceName;
+  /** 'sts' for AssumeRole and GetCallerIdentity. */
+  service: ServiceName | 'sts';
   /** The operation name, or 'Unknown' when the request matched none. */
   operation: string;
   /** From the SigV4 credential scope ('' when the request carried none). */
   region: string;
+  /** The account the request acted in, from its access key ('' when it was refused before that). */
   accountId: string;
   /** HTTP status sent; 0 when the connection was reset without an answer. */
   status: number;

@@ -13,6 +13,8 @@ const CONNECT_STATUS: Record<string, number> = {
   AccessDeniedException: 403,
   MissingAuthenticationTokenException: 403,
   InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
+  ExpiredTokenException: 403,
   ResourceNotFoundException: 404,
   UnknownOperationException: 404,
   DuplicateResourceException: 409,

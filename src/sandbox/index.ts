@@ -38,8 +38,10 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:4599 (both services). */
   readonly endpoint: string;
   readonly port: number;
-  /** AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL_WORKSPACES, dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_REGION. */
+  /** AWS_ENDPOINT_URL_CONNECT / _WORKSPACES / _STS, dummy AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_REGION. */
   readonly env: Record<string, string>;
+  /** Every temporary credential STS issued (tests check that none is ever logged). */
+  issuedCredentials(): { accessKeyId: string; secretAccessKey: string; sessionToken: string; accountId: string; expiresAt: number }[];
   /** Every answered call, in arrival order (live array). */
   readonly calls: readonly CallRecord[];
   resetCalls(): void;
@@ -62,7 +64,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const seedSource = options.seed ?? demoSeedPath();
   const raw = typeof seedSource === 'string' ? await readSeedFile(seedSource) : seedSource;
-  const { world, faults: seedFaults, quotas: seedQuotas } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
+  const { world, faults: seedFaults, quotas: seedQuotas, sts } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
   const faults = new FaultBook({ ...seedFaults, ...(options.faults ?? {}) }, options.random ?? Math.random);
   const calls = new CallLog(options.callLogLimit ?? 100_000, options.onCall);
   const deps: ServerDeps = {
@@ -73,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     step: { now, stepDelayMs: options.stepDelayMs ?? 1000, faults },
     now,
     calls,
+    ...(sts ? { sts } : {}),
   };
   const server = createServer({ keepAlive: true }, createRequestHandler(deps));
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
@@ -86,6 +89,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     env: {
       AWS_ENDPOINT_URL_CONNECT: endpoint,
       AWS_ENDPOINT_URL_WORKSPACES: endpoint,
+      AWS_ENDPOINT_URL_STS: endpoint,
       AWS_ACCESS_KEY_ID: 'AKIDSANDBOX',
       AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
       AWS_REGION: 'us-east-1',
@@ -94,6 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return calls.records;
     },
     resetCalls: () => calls.clear(),
+    issuedCredentials: () => [...world.sessions.values()].map((x) => ({ accessKeyId: x.accessKeyId, secretAccessKey: x.secretAccessKey, sessionToken: x.sessionToken, accountId: x.account.id, expiresAt: x.expiresAt })),
     connectAssociations(region, instanceId, workspaceId, accountId) {
       const ws = world.region(world.account(accountId), region).connect.get(instanceId)?.workspaces.get(workspaceId);
       if (ws === undefined) throw new Error(`no Connect workspace ${region}/${instanceId}/${workspaceId}`);

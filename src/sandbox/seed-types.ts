@@ -9,13 +9,20 @@ export interface Seed {
   faults?: FaultOptions;
   /** The quotas (as the startSandbox `quotas` option, which wins when given). Default the sandbox's own. */
   quotas?: QuotaOptions;
+  /** STS: issued credentials live at most this long (short ones test refreshing). Default as requested. */
+  sts?: { sessionSeconds?: number };
 }
 
 export interface SeedAccount {
   /** 12 digits. */
   id: string;
-  /** Access key ids that select this account. Default none (unknown keys map to the first account). */
+  /**
+   * Access key ids that select this account. Default none. Unknown long-term keys act in the first
+   * account, unless the first account lists keys of its own: then they are refused.
+   */
   accessKeyIds?: string[];
+  /** IAM roles of this account that STS AssumeRole can assume. Default none. */
+  roles?: { name: string; /** Account ids the trust policy allows. */ trust: string[]; externalId?: string }[];
   /** Region name → contents. */
   regions: Record<string, SeedRegion>;
 }

@@ -14,7 +14,8 @@ import * as N from './names.js';
 import { buildInstance } from './seed-connect.js';
 import type { Seed } from './seed-types.js';
 import { ASSOCIATION_STATES, IN_FLIGHT, WorkSpacesRegion, type AssociationState } from './workspaces-state.js';
-import { World, type RegionState } from './world.js';
+import { World, type RegionState, type Role } from './world.js';
+import type { StsOptions } from './sts.js';
 
 /** Parses YAML text (duplicate keys and alias bombs refused) into a plain object; no validation yet. */
 export function parseYaml(text: string, source: string): unknown {
@@ -34,16 +35,16 @@ export async function readSeedFile(path: string): Promise<unknown> {
 }
 
 /** Validates a seed and builds the world and its initial faults. */
-export function buildWorld(seed: unknown, source: string, now: number): { world: World; faults: FaultOptions; quotas?: QuotaOptions } {
+export function buildWorld(seed: unknown, source: string, now: number): { world: World; faults: FaultOptions; quotas?: QuotaOptions; sts?: StsOptions } {
   const c = new Checker();
   const world = new World();
-  const root = c.object('seed', seed, ['accounts', 'faults', 'quotas'], ['accounts']);
+  const root = c.object('seed', seed, ['accounts', 'faults', 'quotas', 'sts'], ['accounts']);
   const accounts = c.list('accounts', root?.accounts);
   if (root !== undefined && root.accounts !== undefined && accounts.length === 0) c.fail('accounts', 'at least one account is required');
   const seen = new Set<string>();
   accounts.forEach((a, i) => {
     const p = `accounts[${i}]`;
-    const o = c.object(p, a, ['id', 'accessKeyIds', 'regions'], ['id', 'regions']);
+    const o = c.object(p, a, ['id', 'accessKeyIds', 'roles', 'regions'], ['id', 'regions']);
     if (o === undefined) return;
     const id = c.string(`${p}.id`, o.id, { pattern: N.ACCOUNT_ID });
     if (id !== undefined && seen.has(id)) c.fail(`${p}.id`, `duplicate account ${id}`);
@@ -56,12 +57,43 @@ export function buildWorld(seed: unknown, source: string, now: number): { world:
       if (c.string(rp, name, { pattern: N.REGION }) === undefined) continue;
       regions.set(name, buildRegion(c, rp, r, name, id ?? '000000000000', now));
     }
-    if (id !== undefined) world.addAccount({ id, accessKeyIds: keys, regions });
+    const roles = buildRoles(c, `${p}.roles`, o.roles);
+    if (id !== undefined) world.addAccount({ id, accessKeyIds: keys, regions, roles });
   });
+  // Trust names accounts of this world: a typo would make a role nobody can assume.
+  world.accounts.forEach((a, i) => {
+    [...(a.roles?.values() ?? [])].forEach((r, j) => {
+      for (const t of r.trust) if (!seen.has(t)) c.fail(`accounts[${i}].roles[${j}].trust`, `account ${t} is not an account of this seed`);
+    });
+  });
+  let sts: StsOptions | undefined;
+  if (root?.sts !== undefined) {
+    const so = c.object('sts', root.sts, ['sessionSeconds']);
+    const seconds = so?.sessionSeconds === undefined ? undefined : c.number('sts.sessionSeconds', so.sessionSeconds, { min: 1, max: 43200, integer: true });
+    sts = seconds !== undefined ? { sessionSeconds: seconds } : {};
+  }
   const faults = root?.faults === undefined ? {} : checkFaults(c, 'faults', root.faults);
   const quotas = root?.quotas === undefined ? undefined : checkQuotas(c, 'quotas', root.quotas);
   if (c.problems.length > 0) throw new SeedError(source, c.problems);
-  return { world, faults, ...(quotas ? { quotas } : {}) };
+  return { world, faults, ...(quotas ? { quotas } : {}), ...(sts ? { sts } : {}) };
+}
+
+/** `roles:` of an account: IAM roles STS AssumeRole can assume. */
+function buildRoles(c: Checker, p: string, v: unknown): Map<string, Role> {
+  const roles = new Map<string, Role>();
+  if (v === undefined) return roles;
+  c.list(p, v).forEach((r, i) => {
+    const rp = `${p}[${i}]`;
+    const o = c.object(rp, r, ['name', 'trust', 'externalId'], ['name', 'trust']);
+    if (o === undefined) return;
+    const name = c.string(`${rp}.name`, o.name, { pattern: /^[\w+=,.@-]{1,64}$/ });
+    const trust = c.strings(`${rp}.trust`, o.trust, { pattern: N.ACCOUNT_ID });
+    const externalId = o.externalId === undefined ? undefined : c.string(`${rp}.externalId`, o.externalId, { pattern: /^[\w+=,.@:/-]{2,1224}$/ });
+    if (name === undefined || trust === undefined) return;
+    if (roles.has(name)) c.fail(`${rp}.name`, `duplicate role ${name}`);
+    roles.set(name, { name, trust, ...(externalId !== undefined ? { externalId } : {}) });
+  });
+  return roles;
 }
 
 function buildRegion(c: Checker, p: string, v: unknown, region: string, accountId: string, now: number): RegionState {

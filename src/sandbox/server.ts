@@ -16,6 +16,7 @@ import type { QuotaBook } from './quotas.js';
 import { handleWorkSpaces, isWorkSpacesOperation } from './workspaces-api.js';
 import type { StepContext } from './workspaces-state.js';
 import type { World } from './world.js';
+import { callerRefused, handleSts, StsError, stsErrorXml, type StsOptions } from './sts.js';
 
 export interface ServerDeps {
   world: World;
@@ -24,6 +25,8 @@ export interface ServerDeps {
   step: StepContext;
   now: () => number;
   calls: CallLog;
+  /** STS settings (seed `sts:`). Default none. */
+  sts?: StsOptions;
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
@@ -80,6 +83,8 @@ export function createRequestHandler(deps: ServerDeps): (req: IncomingMessage, r
 
 async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
+  const scope = CREDENTIAL.exec(String(req.headers.authorization ?? ''));
+  if (scope?.[3] === 'sts') return serveSts(deps, req, res, requestId, scope[1]!, scope[2]!);
   const target = req.headers['x-amz-target'];
   const service: ServiceName = target !== undefined ? 'workspaces' : 'connect';
   const rec: CallRecord = { service, operation: 'Unknown', region: '', accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
@@ -93,8 +98,13 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     const auth = CREDENTIAL.exec(String(req.headers.authorization ?? ''));
     if (auth === null) throw err(service, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     const [, accessKeyId, region, scopeService] = auth;
-    const account = deps.world.accountFor(accessKeyId);
-    rec.region = region;
+    rec.region = region!;
+    const caller = deps.world.identify(accessKeyId!, header(req, 'x-amz-security-token'), deps.now());
+    if (!caller.ok) {
+      if (caller.reason === 'expired') throw err(service, 'ExpiredTokenException', 'The security token included in the request is expired');
+      throw err(service, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const account = caller.account;
     rec.accountId = account.id;
     if (scopeService !== service) throw err(service, 'InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
 
@@ -165,6 +175,46 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     rec.status = w.status;
     rec.errorCode = api.code;
     send(res, w.status, { ...w.headers, 'x-amzn-RequestId': requestId }, w.body);
+  } finally {
+    deps.calls.add(rec);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** STS (awsQuery): form-encoded POST, XML answers. Recorded without any credential. */
+async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, requestId: string, accessKeyId: string, region: string): Promise<void> {
+  const rec: CallRecord = { service: 'sts', operation: 'Unknown', region, accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
+  try {
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch {
+      throw new StsError('InvalidInput', 'The request body could not be read or is larger than 10 MiB.', 400);
+    }
+    if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      throw new StsError('InvalidAction', 'STS takes a form-encoded POST (awsQuery)', 400);
+    }
+    const params = new URLSearchParams(text);
+    rec.operation = params.get('Action') ?? 'Unknown';
+    for (const k of ['RoleArn', 'RoleSessionName', 'ExternalId', 'DurationSeconds']) {
+      const v = params.get(k);
+      if (v !== null) rec.input[k] = v;
+    }
+    const caller = deps.world.identify(accessKeyId, header(req, 'x-amz-security-token'), deps.now());
+    if (!caller.ok) throw callerRefused(caller.reason);
+    rec.accountId = caller.account.id;
+    const body = handleSts(rec.operation, params, caller, deps.world, deps.now(), deps.sts ?? {}, requestId);
+    rec.status = 200;
+    send(res, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId }, body);
+  } catch (e) {
+    const se = e instanceof StsError ? e : new StsError('InternalFailure', `Sandbox failure: ${(e as Error).message}`, 500, 'Receiver');
+    rec.status = se.status;
+    rec.errorCode = se.code;
+    send(res, se.status, { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId }, stsErrorXml(se, requestId));
   } finally {
     deps.calls.add(rec);
   }

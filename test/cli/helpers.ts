@@ -125,7 +125,8 @@ export async function removeDir(dir: string | undefined): Promise<void> {
 
 /** Read-only operations; every other operation changes the world. */
 export function isMutating(c: CallRecord): boolean {
-  return !/^(Search|Describe|List)/.test(c.operation);
+  // STS (AssumeRole, GetCallerIdentity) changes nothing of the world either.
+  return c.service !== 'sts' && !/^(Search|Describe|List)/.test(c.operation);
 }
 
 export function mutatingCalls(calls: readonly CallRecord[]): string[] {

@@ -24,7 +24,7 @@ describe('cli: sandbox', () => {
     try {
       await waitFor('the export lines', () => /^# Stop with Ctrl-C\.$/m.test(cli.stdout) || cli.child.exitCode !== null);
       const env = Object.fromEntries([...cli.stdout.matchAll(/^export (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]));
-      assert.deepEqual(Object.keys(env).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL_WORKSPACES', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
+      assert.deepEqual(Object.keys(env).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_ENDPOINT_URL_CONNECT', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_WORKSPACES', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY']);
       assert.match(env.AWS_ENDPOINT_URL_CONNECT, /^http:\/\/127\.0\.0\.1:\d+$/);
       const client = new ConnectClient({
         region: env.AWS_REGION,

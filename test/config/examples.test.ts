@@ -38,7 +38,7 @@ describe('config: examples/', () => {
   const expectations = [
     {
       reason: 'Support floor: agent01..agent10 and two routing profiles, additive',
-      key: connectKey('us-east-1', US_INSTANCE, '9d2f6c1a-aaaa-bbbb-cccc-ddddeeeeffff'),
+      key: connectKey('default', 'us-east-1', US_INSTANCE, '9d2f6c1a-aaaa-bbbb-cccc-ddddeeeeffff'),
       size: 12,
       prune: false,
       has: [agent('01'), agent('10')],
@@ -46,7 +46,7 @@ describe('config: examples/', () => {
     },
     {
       reason: 'Supervisors: agent16..agent18 and the Supervisors profile, pruned (agent20 goes)',
-      key: connectKey('us-east-1', US_INSTANCE, '5f4e3d2c-aaaa-bbbb-cccc-444455556666'),
+      key: connectKey('default', 'us-east-1', US_INSTANCE, '5f4e3d2c-aaaa-bbbb-cccc-444455556666'),
       size: 4,
       prune: true,
       has: [agent('16'), `arn:aws:connect:us-east-1:123456789012:instance/${US_INSTANCE}/routing-profile/7a6b5c4d-0000-1111-2222-333344445504`],
@@ -54,7 +54,7 @@ describe('config: examples/', () => {
     },
     {
       reason: 'London support in eu-west-2: 5 users and 1 routing profile',
-      key: connectKey('eu-west-2', 'b2c3d4e5-1111-2222-3333-444455556666', 'c3d4e5f6-aaaa-bbbb-cccc-ddddeeeeffff'),
+      key: connectKey('default', 'eu-west-2', 'b2c3d4e5-1111-2222-3333-444455556666', 'c3d4e5f6-aaaa-bbbb-cccc-ddddeeeeffff'),
       size: 6,
       prune: false,
       has: ['arn:aws:connect:eu-west-2:123456789012:instance/b2c3d4e5-1111-2222-3333-444455556666/agent/1a2b3c4d-0000-1111-2222-333344445505'],
@@ -62,7 +62,7 @@ describe('config: examples/', () => {
     },
     {
       reason: 'an engineering WorkSpace: VS Code, Chrome, Slack, additive',
-      key: workspaceKey('us-east-1', 'ws-eng0000002'),
+      key: workspaceKey('default', 'us-east-1', 'ws-eng0000002'),
       size: 3,
       prune: false,
       has: ['wsa-vscode0001', 'wsa-chrome0001', 'wsa-slack00001'],
@@ -70,7 +70,7 @@ describe('config: examples/', () => {
     },
     {
       reason: 'a call-center WorkSpace: Chrome and Office only, pruned (Zoom goes)',
-      key: workspaceKey('us-east-1', 'ws-cc00000001'),
+      key: workspaceKey('default', 'us-east-1', 'ws-cc00000001'),
       size: 2,
       prune: true,
       has: ['wsa-chrome0001', 'wsa-office0001'],

@@ -87,7 +87,7 @@ describe('config: loading files and directories', () => {
 
   it('an empty directory is an empty desired state', async () => {
     const result = await loadDesiredState([dir]);
-    assert.deepEqual(result.state, { targets: [], intents: [], needsResolution: false, documentCount: 0, files: [] });
+    assert.deepEqual(result.state, { targets: [], intents: [], accounts: [], needsResolution: false, documentCount: 0, files: [] });
   });
 
   const missing = [

@@ -25,7 +25,7 @@ function plain(t: Target) {
   return { ...t, desired: Object.fromEntries(t.desired) };
 }
 
-const SUPPORT_KEY = connectKey('us-east-1', INSTANCE, SUPPORT_FLOOR);
+const SUPPORT_KEY = connectKey('default', 'us-east-1', INSTANCE, SUPPORT_FLOOR);
 
 describe('config: normalization into targets', () => {
   it('one Connect document is one target with every item and where it was written', () => {
@@ -33,6 +33,7 @@ describe('config: normalization into targets', () => {
     assert.deepEqual(state.targets.map(plain), [
       {
         type: 'connect',
+        account: 'default',
         key: SUPPORT_KEY,
         region: 'us-east-1',
         instanceId: INSTANCE,
@@ -81,8 +82,8 @@ describe('config: normalization into targets', () => {
       state.targets.map((t) => [t.key, t.prune]),
       [
         [SUPPORT_KEY, true],
-        [workspaceKey('us-east-1', 'ws-eng0000001'), false],
-        [workspaceKey('us-east-1', 'ws-eng0000002'), false],
+        [workspaceKey('default', 'us-east-1', 'ws-eng0000001'), false],
+        [workspaceKey('default', 'us-east-1', 'ws-eng0000002'), false],
       ],
     );
   });
@@ -114,6 +115,7 @@ describe('config: normalization into targets', () => {
     const state = load({ 'a.yaml': WORKSPACES });
     assert.deepEqual(state.targets.map(plain), ['ws-eng0000001', 'ws-eng0000002'].map((id) => ({
       type: 'workspaces',
+      account: 'default',
       key: `workspaces/us-east-1/${id}`,
       region: 'us-east-1',
       workspaceId: id,
@@ -135,10 +137,10 @@ describe('config: normalization into targets', () => {
     const keys = state.targets.map((t) => t.key);
     assert.deepEqual(keys, [...keys].sort());
     assert.deepEqual(keys, [
-      connectKey('eu-west-2', INSTANCE, SUPPORT_FLOOR),
+      connectKey('default', 'eu-west-2', INSTANCE, SUPPORT_FLOOR),
       SUPPORT_KEY,
-      workspaceKey('us-east-1', 'ws-aaa0000001'),
-      workspaceKey('us-east-1', 'ws-zzz0000001'),
+      workspaceKey('default', 'us-east-1', 'ws-aaa0000001'),
+      workspaceKey('default', 'us-east-1', 'ws-zzz0000001'),
     ]);
     assert.deepEqual(state.files, ['z.yaml', 'a.yaml', 'm.yaml']);
   });
@@ -165,6 +167,6 @@ describe('config: normalization into targets', () => {
 
   it('no files at all is an empty desired state, not an error', () => {
     const result = loadDesiredStateFromText([]);
-    assert.deepEqual(result, { state: { targets: [], intents: [], needsResolution: false, documentCount: 0, files: [] }, errors: [], warnings: [] });
+    assert.deepEqual(result, { state: { targets: [], intents: [], accounts: [], needsResolution: false, documentCount: 0, files: [] }, errors: [], warnings: [] });
   });
 });

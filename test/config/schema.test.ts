@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { loadDesiredStateFromText, type LoadOptions, type Problem } from '../../src/config/index.js';
+import { cases as accounts } from './cases/accounts.js';
 import { cases as asciiAllowEmpty } from './cases/ascii-allow-empty.js';
 import { cases as columns } from './cases/columns.js';
 import { cases as namesConnect } from './cases/names-connect.js';
@@ -30,7 +31,7 @@ import { CONNECT_NAMES, WORKSPACES_SELECTED } from './fixtures-names.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCHEMA_PATH = join(ROOT, 'schema', 'desired-state.schema.json');
 const SCHEMA: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/names'];
+const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/names', 'examples/accounts'];
 
 interface Validate {
   (data: unknown): boolean;
@@ -54,6 +55,9 @@ const BEYOND_SCHEMA: { match: RegExp; reason: string }[] = [
   { match: /ARN belongs to instance \S+, not to spec\.instanceId/, reason: 'an ARN of another instance than spec.instanceId: a check across fields' },
   { match: /ARN is in region \S+ but the document's region is/, reason: "an ARN of another region than spec.region or --region: a check across fields and options" },
   { match: /an instance belongs to one account/, reason: 'ARNs of one document in two accounts: a check across list items' },
+  { match: /^spec\.account: no Account document is named/, reason: 'spec.account names an Account document: a check across documents' },
+  { match: /but spec\.account '[^']+' assumes/, reason: "an ARN or instance in another account than the Account's role: a check across documents" },
+  { match: /already has Account/, reason: 'two Accounts of one AWS account: a check across documents' },
 ];
 
 /** Why a file or document has no JSON value to validate; the loader must reject it. */
@@ -93,6 +97,7 @@ const CORPUS: Corpus[] = [
   { name: 'fixture WORKSPACES', files: { 'a.yaml': WORKSPACES } },
   { name: 'fixture CONNECT_NAMES', files: { 'a.yaml': CONNECT_NAMES } },
   { name: 'fixture WORKSPACES_SELECTED', files: { 'a.yaml': WORKSPACES_SELECTED } },
+  ...fromCases('accounts', accounts),
   ...fromCases('ascii-allow-empty', asciiAllowEmpty),
   ...fromCases('columns', columns),
   ...fromCases('names-connect', namesConnect),
@@ -122,6 +127,8 @@ const INVALID: { reason: string; text: string }[] = [
   { reason: 'an uppercase ARN', text: edit(CONNECT, [agentArn(1), agentArn(1).replace('agent/0f1e', 'agent/0F1E')]) },
   { reason: 'a routing-profile name with a zero-width space', text: edit(CONNECT_NAMES, ['    - Basic Routing Profile', '    - Basic\u200b Routing Profile']) },
   { reason: 'a Cyrillic О in an instance id', text: edit(CONNECT, ['  instanceId: 4c1b', '  instanceId: 4c1\u041e']) },
+  { reason: 'an Account without roleArn', text: 'apiVersion: workspace-reconciler/v1\nkind: Account\nmetadata: {name: prod}\nspec: {externalId: abc}\n' },
+  { reason: 'an Account whose roleArn is a user', text: 'apiVersion: workspace-reconciler/v1\nkind: Account\nmetadata: {name: prod}\nspec: {roleArn: "arn:aws:iam::123456789012:user/x"}\n' },
   { reason: 'no WorkSpace at all (workspaceIds: [] and no selector)', text: edit(WORKSPACES, ['  workspaceIds: [ws-eng0000001, ws-eng0000002]', '  workspaceIds: []']) },
 ];
 

@@ -33,7 +33,7 @@ describe('daemon: metrics', () => {
     }
     const counted = new Map(samples(text, 'workspace_reconciler_aws_calls_total').map((s) => [`${s.labels.service} ${s.labels.operation} ${s.labels.outcome}`, s.value]));
     assert.deepEqual(counted, answered);
-    assert.equal(m('workspace_reconciler_aws_calls_total', { service: 'connect', operation: 'AssociateWorkspace', outcome: 'success' }), world.sandbox.calls.filter((c) => c.operation === 'AssociateWorkspace').length);
+    assert.equal(m('workspace_reconciler_aws_calls_total', { account: 'default', service: 'connect', operation: 'AssociateWorkspace', outcome: 'success' }), world.sandbox.calls.filter((c) => c.operation === 'AssociateWorkspace').length);
     assert.equal(samples(text, 'workspace_reconciler_aws_call_duration_seconds_count').reduce((n, s) => n + s.value, 0), world.sandbox.calls.length);
 
     // 4 Connect targets converge in one pass each; the 7 WorkSpaces wait for their deployments first.

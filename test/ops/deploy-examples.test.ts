@@ -71,8 +71,10 @@ describe('examples/deploy', () => {
       [...yamlFiles, ...jsonFiles].map((f) => relative(DEPLOY, f)).sort(),
       [
         'github-actions/reconcile.yml',
+        'iam/assume-roles.json',
         'iam/policy-readonly.json',
         'iam/policy.json',
+        'iam/trust-policy.json',
         'kubernetes/cronjob.yaml',
         'kubernetes/deployment.yaml',
         'kubernetes/prometheusrule.yaml',
@@ -112,6 +114,18 @@ describe('examples/deploy', () => {
         assert.deepEqual(actionsOf(tc.statements()), [...tc.want].sort());
       });
     }
+
+    it('Accounts: each target role trusts the reconciler role (with the external id), which may assume exactly those roles', () => {
+      const trust = JSON.parse(readFileSync(join(DEPLOY, 'iam/trust-policy.json'), 'utf8')) as Obj;
+      const assume = JSON.parse(readFileSync(join(DEPLOY, 'iam/assume-roles.json'), 'utf8')) as Obj;
+      const [t] = trust.Statement as Obj[];
+      assert.equal(t.Effect, 'Allow');
+      assert.equal(t.Action, 'sts:AssumeRole');
+      assert.match(t.Principal.AWS, /^arn:aws:iam::\w+:role\/workspace-reconciler$/);
+      assert.ok(t.Condition.StringEquals['sts:ExternalId'], 'the external id condition');
+      assert.deepEqual(actionsOf(assume.Statement), ['sts:AssumeRole']);
+      assert.ok((assume.Statement as Obj[]).every((s) => s.Resource.every((r: string) => /^arn:aws:iam::\w+:role\//.test(r))));
+    });
 
     it('every statement allows, has no wildcard action and no bare "*" resource', () => {
       for (const doc of [policy, readonly]) {

@@ -27,7 +27,8 @@ export const londonAgent = (n: number) =>
 export function connectTarget(workspaceId: string, region = REGION, instanceId = INSTANCE): ConnectTarget {
   return {
     type: 'connect',
-    key: connectKey(region, instanceId, workspaceId),
+    account: 'default',
+    key: connectKey('default', region, instanceId, workspaceId),
     region,
     instanceId,
     workspaceId,
@@ -38,12 +39,12 @@ export function connectTarget(workspaceId: string, region = REGION, instanceId =
 }
 
 export function workSpaceTarget(workspaceId: string, region = REGION): WorkSpaceTarget {
-  return { type: 'workspaces', key: workspaceKey(region, workspaceId), region, workspaceId, desired: new Map(), prune: false, documents: [] };
+  return { type: 'workspaces', account: 'default', key: workspaceKey('default', region, workspaceId), region, workspaceId, desired: new Map(), prune: false, documents: [] };
 }
 
 /** The target as loaded when no region was configured anywhere. */
 export function withoutRegion<T extends ConnectTarget | WorkSpaceTarget>(t: T): T {
-  const key = t.type === 'connect' ? connectKey(undefined, t.instanceId, t.workspaceId) : workspaceKey(undefined, t.workspaceId);
+  const key = t.type === 'connect' ? connectKey('default', undefined, t.instanceId, t.workspaceId) : workspaceKey('default', undefined, t.workspaceId);
   return { ...t, region: undefined, key };
 }
 

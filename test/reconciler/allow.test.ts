@@ -20,15 +20,15 @@ function allowance(o: Partial<Record<keyof Allowance, string[]>>): Allowance {
 }
 
 function connect(desired: string[], observed: string[], prune = true) {
-  const key = connectKey(REGION, INSTANCE, WORKSPACE);
-  const t: ConnectTarget = { type: 'connect', key, region: REGION, instanceId: INSTANCE, workspaceId: WORKSPACE, desired: new Map(desired.map((a) => [a, here])), prune, documents: [] };
+  const key = connectKey('default', REGION, INSTANCE, WORKSPACE);
+  const t: ConnectTarget = { type: 'connect', key, account: 'default', region: REGION, instanceId: INSTANCE, workspaceId: WORKSPACE, desired: new Map(desired.map((a) => [a, here])), prune, documents: [] };
   const o: ObservedState = new Map([[key, { type: 'connect', key, associated: new Set(observed) }]]);
   return planConnect(t, o);
 }
 
 function workspace(desired: string[], apps: ObservedApplication[], prune = true) {
-  const key = workspaceKey(REGION, WS);
-  const t: WorkSpaceTarget = { type: 'workspaces', key, region: REGION, workspaceId: WS, desired: new Map(desired.map((a) => [a, here])), prune, documents: [] };
+  const key = workspaceKey('default', REGION, WS);
+  const t: WorkSpaceTarget = { type: 'workspaces', key, account: 'default', region: REGION, workspaceId: WS, desired: new Map(desired.map((a) => [a, here])), prune, documents: [] };
   const observed = { type: 'workspaces' as const, key, applications: new Map(apps.map((a) => [a.applicationId, a])) };
   return { tp: planWorkSpace(t, new Map([[key, observed]])), observed };
 }

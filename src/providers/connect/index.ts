@@ -11,7 +11,7 @@ import {
   type AssociateWorkspaceCommandOutput,
   type ConnectClient,
 } from '@aws-sdk/client-connect';
-import type { ConnectTarget } from '../../model/desired.js';
+import { accountField, DEFAULT_ACCOUNT, type ConnectTarget } from '../../model/desired.js';
 import type { ObservedConnect } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { NotSent, ObserveOnlyViolation, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
@@ -53,7 +53,7 @@ export class ConnectProvider implements Provider<ConnectTarget> {
   }
 
   groupKey(target: ConnectTarget): string {
-    return `${target.region}/${target.instanceId}`;
+    return `${target.account === DEFAULT_ACCOUNT ? '' : `${target.account}/`}${target.region}/${target.instanceId}`;
   }
 
   async observe(targets: ConnectTarget[], signal?: AbortSignal): Promise<Map<string, ObserveOutcome>> {
@@ -75,11 +75,11 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     let byWorkspace: Map<string, Set<string>>;
     const names = new Map<string, string>();
     try {
-      byWorkspace = await this.scan(region, first.instanceId, signal, names);
+      byWorkspace = await this.scan(first.account, region, first.instanceId, signal, names);
     } catch (err) {
       rethrowAbort(err, signal);
       const targetKey = targets.length === 1 ? first.key : undefined;
-      const error = classifyAwsError(err, { service: 'connect', region, operation: SEARCH, targetKey });
+      const error = classifyAwsError(err, { service: 'connect', ...accountField(first.account), region, operation: SEARCH, targetKey });
       for (const t of targets) out.set(t.key, { ok: false, error });
       return out;
     }
@@ -106,8 +106,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     }
     const operation: BatchOperation = action.type === 'associate' ? 'AssociateWorkspace' : 'DisassociateWorkspace';
     if (target.region === undefined) throw missingRegion(operation, target.key);
-    const info: CallInfo = { service: 'connect', region: target.region, operation, targetKey: target.key };
-    const client = this.clients.connect(target.region);
+    const info: CallInfo = { service: 'connect', ...accountField(target.account), region: target.region, operation, targetKey: target.key };
+    const client = this.clients.connect(target.region, target.account);
     let sent: string[] = [...items];
     let output: AssociateWorkspaceCommandOutput;
     try {
@@ -133,9 +133,9 @@ export class ConnectProvider implements Provider<ConnectTarget> {
   }
 
   /** Every association of the instance, by workspace id: one page per gated call. */
-  private async scan(region: string, instanceId: string, signal?: AbortSignal, names?: Map<string, string>): Promise<Map<string, Set<string>>> {
-    const client: ConnectClient = this.clients.connect(region);
-    const info: CallInfo = { service: 'connect', region, operation: SEARCH };
+  private async scan(account: string, region: string, instanceId: string, signal?: AbortSignal, names?: Map<string, string>): Promise<Map<string, Set<string>>> {
+    const client: ConnectClient = this.clients.connect(region, account);
+    const info: CallInfo = { service: 'connect', ...accountField(account), region, operation: SEARCH };
     let byWorkspace = new Map<string, Set<string>>();
     let nextToken: string | undefined;
     let restarts = 0;

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-connect';
 import type { ConnectLookup, Named, UserQuery } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
+import { accountField } from '../../model/desired.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type CallGate } from '../types.js';
 
@@ -19,46 +20,46 @@ const named = (id: string | undefined, arn: string | undefined, name: string | u
 
 export class ConnectLookupAws implements ConnectLookup {
   private readonly gate: CallGate;
-  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate }) {
+  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate; /** The account whose credentials look up (default: the default credentials). */ account?: string }) {
     this.gate = o.gate ?? directGate;
   }
 
   users(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.connect(region);
+    const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', region, operation: 'ListUsers' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' },
       (NextToken) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
       (p) => (p.UserSummaryList ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     );
   }
 
   routingProfiles(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.connect(region);
+    const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', region, operation: 'ListRoutingProfiles' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListRoutingProfiles' },
       (NextToken) => client.send(new ListRoutingProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
       (p) => (p.RoutingProfileSummaryList ?? []).flatMap((r) => named(r.Id, r.Arn, r.Name)),
     );
   }
 
   workspaces(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.connect(region);
+    const client = this.o.clients.connect(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'connect', region, operation: 'ListWorkspaces' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListWorkspaces' },
       (NextToken) => client.send(new ListWorkspacesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken }), { abortSignal: signal }),
       (p) => (p.WorkspaceSummaryList ?? []).flatMap((w) => named(w.Id, w.Arn, w.Name)),
     );
   }
 
   searchUsers(region: string, instanceId: string, query: UserQuery, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.connect(region);
+    const client = this.o.clients.connect(region, this.o.account);
     const input = searchUsersInput(instanceId, query);
     return collectPages(
       this.gate,
-      { service: 'connect', region, operation: 'SearchUsers' },
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' },
       (NextToken) => client.send(new SearchUsersCommand({ ...input, MaxResults: 500, NextToken }), { abortSignal: signal }),
       (p) => (p.Users ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     );

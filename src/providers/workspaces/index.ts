@@ -13,7 +13,7 @@ import {
   ResourceNotFoundException,
   type WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
-import type { WorkSpaceTarget } from '../../model/desired.js';
+import { accountField, type WorkSpaceTarget } from '../../model/desired.js';
 import type { ObservedWorkSpace } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAwsError } from '../errors.js';
@@ -125,7 +125,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
 
   /** Region '-' stands for "none configured" (as in target keys); `send` refuses it. */
   private info(operation: Operation, target: WorkSpaceTarget): CallInfo {
-    return { service: 'workspaces', region: target.region ?? NO_REGION, operation, targetKey: target.key };
+    return { service: 'workspaces', ...accountField(target.account), region: target.region ?? NO_REGION, operation, targetKey: target.key };
   }
 
   /**
@@ -138,7 +138,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     call: (client: WorkSpacesClient) => Promise<T>,
   ): Promise<T> {
     if (info.region === NO_REGION) throw missingRegion(info);
-    const client = this.clients.workspaces(info.region);
+    const client = this.clients.workspaces(info.region, info.account);
     try {
       return await this.gate.call(info, () => call(client));
     } catch (err) {

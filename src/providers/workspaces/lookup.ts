@@ -6,6 +6,7 @@
 import { DescribeApplicationsCommand, DescribeTagsCommand, DescribeWorkspacesCommand, type DescribeWorkspacesCommandInput, type Workspace } from '@aws-sdk/client-workspaces';
 import type { Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
+import { accountField } from '../../model/desired.js';
 import { classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type CallGate, type CallInfo } from '../types.js';
@@ -19,26 +20,26 @@ function summary(workspaceId: string, w: Workspace): WorkSpaceSummary {
 
 export class WorkSpacesLookupAws implements WorkSpacesLookup {
   private readonly gate: CallGate;
-  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate }) {
+  constructor(private readonly o: { clients: ClientFactory; gate?: CallGate; /** The account whose credentials look up (default: the default credentials). */ account?: string }) {
     this.gate = o.gate ?? directGate;
   }
 
   applications(region: string, signal?: AbortSignal): Promise<Named[]> {
-    const client = this.o.clients.workspaces(region);
+    const client = this.o.clients.workspaces(region, this.o.account);
     return collectPages(
       this.gate,
-      { service: 'workspaces', region, operation: 'DescribeApplications' },
+      { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeApplications' },
       (NextToken) => client.send(new DescribeApplicationsCommand({ MaxResults: 25, NextToken }), { abortSignal: signal }),
       (p) => (p.Applications ?? []).flatMap((a) => (a.ApplicationId && a.Name ? [{ id: a.ApplicationId, name: a.Name }] : [])),
     );
   }
 
   async workspaces(region: string, filter: WorkSpacesFilter, signal?: AbortSignal): Promise<WorkSpaceSummary[]> {
-    const client = this.o.clients.workspaces(region);
+    const client = this.o.clients.workspaces(region, this.o.account);
     const describe = (input: DescribeWorkspacesCommandInput) =>
       collectPages(
         this.gate,
-        { service: 'workspaces', region, operation: 'DescribeWorkspaces' },
+        { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeWorkspaces' },
         (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, ...(input.WorkspaceIds ? {} : { Limit: PAGE }), NextToken }), { abortSignal: signal }),
         (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [summary(w.WorkspaceId, w)] : [])),
       );
@@ -52,8 +53,8 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
   }
 
   async tags(region: string, workspaceId: string, signal?: AbortSignal): Promise<Map<string, string>> {
-    const client = this.o.clients.workspaces(region);
-    const info: CallInfo = { service: 'workspaces', region, operation: 'DescribeTags' };
+    const client = this.o.clients.workspaces(region, this.o.account);
+    const info: CallInfo = { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeTags' };
     try {
       const out = await this.gate.call(info, () => client.send(new DescribeTagsCommand({ ResourceId: workspaceId }), { abortSignal: signal }));
       return new Map((out.TagList ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));

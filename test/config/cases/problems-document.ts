@@ -88,7 +88,7 @@ export const cases: ProblemCase[] = [
   {
     reason: 'unknown kind',
     files: edit(CONNECT, ['kind: ConnectWorkspaceAssociations', 'kind: Deployment']),
-    errors: [['a.yaml', 2, 7, 'unknown kind "Deployment" (expected ConnectWorkspaceAssociations or WorkSpaceApplications)']],
+    errors: [['a.yaml', 2, 7, 'unknown kind "Deployment" (expected ConnectWorkspaceAssociations, WorkSpaceApplications or Account)']],
   },
   {
     reason: 'kind in the wrong case gets a suggestion',
