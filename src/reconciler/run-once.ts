@@ -75,6 +75,9 @@ const OBSERVE_GRACE_MS = 2000;
 /** Errors that no retry within one run can fix: fail fast instead of waiting for the deadline. */
 const FATAL_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CredentialsProviderError']);
 
+/** The codes resolution gives a name AWS answered about: it does not exist, or is not unique. */
+const NAME_CODES = new Set(['NameNotFound', 'NameAmbiguous']);
+
 export function isFatal(e: AwsCallError): boolean {
   return e.kind === 'terminal' || FATAL_CODES.has(e.code);
 }
@@ -98,7 +101,10 @@ export async function runOnce(o: RunOnceOptions): Promise<RunOnceResult> {
       if (r === 'ended') return await finish(o, clock, ended, false, []);
       resolution = r;
       targets = r.targets;
-      const fatal = r.failures.filter((f) => f.error.kind !== 'terminal' && isFatal(f.error));
+      // AWS could not be asked (no credentials, an endpoint that refuses) or refused the look-up
+      // itself: fatal, like an observation that fails so. A name AWS answered does not exist is a
+      // failure of that document, reported as such.
+      const fatal = r.failures.filter((f) => isFatal(f.error) && !NAME_CODES.has(f.error.code));
       if (fatal.length > 0 && targets.length === 0) {
         const e = fatal[0]!.error;
         throw new GuardRefusal(`cannot resolve the names of the desired state (first: ${e.operation}: ${e.code}: ${e.awsMessage}). Nothing was changed.`, fatal.map((f) => f.error.code));
