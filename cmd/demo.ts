@@ -15,10 +15,9 @@ import type { Sandbox } from '../src/sandbox/index.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'dist', 'cmd', 'workspace-reconciler.js');
 const rel = (p: string) => relative(process.cwd(), join(root, p)) || '.';
-// The desired-state folders of examples/ (examples/deploy holds deployment files, not desired
-// state); examples/names writes part of the same desired state by names and selectors;
-// examples/accounts reaches a second account through its role.
-const desired = [rel('examples/connect'), rel('examples/workspaces'), rel('examples/names'), rel('examples/accounts')];
+// The desired-state folders of examples/, written by names and selectors (examples/deploy holds
+// deployment files, not desired state); examples/accounts reaches a second account through its role.
+const desired = [rel('examples/connect'), rel('examples/workspaces'), rel('examples/accounts')];
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 

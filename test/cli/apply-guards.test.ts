@@ -99,7 +99,7 @@ describe('cli: apply guards', () => {
     // Before: a Cyrillic О passed validate, reached AWS, and with prune: true the real user was removed.
     const sandbox = await world();
     const file = join(dir as string, 'supervisors.yaml');
-    const text = await readFile(join(ROOT, 'examples/connect/supervisors.yaml'), 'utf8');
+    const text = await readFile(join(ROOT, 'test/fixtures/demo-by-id/connect/supervisors.yaml'), 'utf8');
     const real = text.match(/arn:aws:connect:\S+\/agent\/\S+/)![0];
     const fake = real.slice(0, -1) + '\u041e';
     await writeFile(file, text.replace(real, fake));

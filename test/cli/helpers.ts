@@ -13,8 +13,13 @@ import { startSandbox, type CallRecord, type Sandbox, type SandboxOptions } from
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'dist', 'cmd', 'workspace-reconciler.js');
-/** The desired-state folders of examples/ (relative to ROOT, the binary's working directory). */
+/** The desired-state folders of examples/, by names and selectors (relative to ROOT, the binary's working directory). */
 export const EXAMPLES = ['examples/connect', 'examples/workspaces'];
+/**
+ * The same desired state written by ids and ARNs only (what examples/ was before names): for
+ * tests of behaviour that needs no resolution, or that edit ids in the text.
+ */
+export const BY_ID = ['test/fixtures/demo-by-id/connect', 'test/fixtures/demo-by-id/workspaces'];
 /** Fast polling and rate limits far above what the sandbox needs, so applies take about a second. */
 export const FAST = ['--poll-interval', '50ms', '--connect-rate', '50', '--connect-burst', '50', '--workspaces-rate', '50', '--workspaces-burst', '50'];
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { agentArn, profileArn } from './demo-world.js';
 import {
-  assertNoStackTrace, cliEnv, closedPort, EXAMPLES, FAST, mutatingCalls, parseJson, removeDir, runCli, tempDir,
+  assertNoStackTrace, BY_ID, cliEnv, closedPort, EXAMPLES, FAST, mutatingCalls, parseJson, removeDir, runCli, tempDir,
 } from './helpers.js';
 
 const SUMMARY = 'Plan: 40 to associate, 2 to disassociate, 7 deployments, 0 in flight, 0 to retry, 0 failing.';
@@ -34,13 +34,18 @@ describe('cli: plan', () => {
     // A removal carries the name AWS returned with the observation, at no extra call.
     assert.deepEqual(lines.filter((l) => l.startsWith('  - ')), [`  - ${agentArn(20)} (user agent20)`, '  - wsa-zoom000001']);
     assert.equal(lines.filter((l) => l === '  ~ deploy').length, 7);
-    assert.ok(lines.includes(`  + ${profileArn(2)}`));
+    // Items resolved from names carry what was written.
+    assert.ok(lines.includes(`  + ${profileArn(2)} (routing profile Billing)`), r.stdout);
+    assert.ok(lines.includes(`  + ${agentArn(11)} (user agent11)`), 'selected by the routing-profile selector, named by SearchUsers');
+    assert.match(r.stdout, /^  \+ wsa-office0001 \(Microsoft 365 Apps for enterprise\)$/m);
     assert.match(r.stdout, /^Connect workspace 5f4e3d2c-aaaa-bbbb-cccc-444455556666 .* ← supervisors \[prune\]$/m);
     assert.match(r.stdout, /^WorkSpace ws-cc00000001 \(us-east-1\) ← call-center-desktops \[prune\]$/m);
     assert.equal(lines.at(-2), SUMMARY);
-    // Read-only: one scan per Connect instance and one describe per WorkSpace, nothing else.
+    // Read-only: the name look-ups, one scan per Connect instance and one describe per WorkSpace, nothing else.
     assert.deepEqual(mutatingCalls(sandbox().calls), []);
-    assert.deepEqual([...new Set(sandbox().calls.map((c) => c.operation))].sort(), ['DescribeWorkspaceAssociations', 'SearchWorkspaceAssociations']);
+    assert.deepEqual([...new Set(sandbox().calls.map((c) => c.operation))].sort(), [
+      'DescribeApplications', 'DescribeTags', 'DescribeWorkspaceAssociations', 'DescribeWorkspaces', 'ListRoutingProfiles', 'ListUsers', 'ListWorkspaces', 'SearchUsers', 'SearchWorkspaceAssociations',
+    ]);
   });
 
   it('--output json: summary numbers, targets[] and the prune guard, as one JSON document', async () => {
@@ -99,9 +104,11 @@ describe('cli: plan', () => {
     assert.deepEqual(mutatingCalls(sandbox().calls), []);
   });
 
+  // Observation failures: the desired state by ids, so that every target is known before AWS is
+  // asked (by names, the look-ups fail first: test/resolve/cli.test.ts).
   it('an unreachable endpoint: exit 1 quickly, every target named, no stack trace', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
-    const r = await runCli(['plan', ...EXAMPLES], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
+    const r = await runCli(['plan', ...BY_ID], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
     assert.equal(r.code, 1);
     assert.ok(r.durationMs < 10_000, `took ${r.durationMs} ms`);
     assert.equal(r.stdout.match(/^ {2}! cannot observe: ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+$/gm)?.length, 11, r.stdout);
@@ -109,7 +116,7 @@ describe('cli: plan', () => {
     assert.match(r.stdout, /^hint: the AWS endpoint cannot be reached/m);
     assertNoStackTrace(r.stderr);
 
-    const j = await runCli(['plan', ...EXAMPLES, '--output', 'json'], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
+    const j = await runCli(['plan', ...BY_ID, '--output', 'json'], { env: env({ AWS_ENDPOINT_URL_CONNECT: dead, AWS_ENDPOINT_URL_WORKSPACES: dead, AWS_MAX_ATTEMPTS: '1' }) });
     assert.equal(j.code, 1);
     const errors = parseJson(j.stdout).errors as { target: string; code: string; terminal: boolean }[];
     assert.equal(errors.length, 11);
@@ -118,7 +125,7 @@ describe('cli: plan', () => {
 
   it('no credentials anywhere: exit 1, every target says so, and one hint tells what to do', async () => {
     // cliEnv strips every AWS_* variable and points HOME at an empty directory: no profile either.
-    const r = await runCli(['plan', ...EXAMPLES], {
+    const r = await runCli(['plan', ...BY_ID], {
       env: env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_EC2_METADATA_DISABLED: 'true' }),
     });
     assert.equal(r.code, 1);

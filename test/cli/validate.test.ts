@@ -61,7 +61,7 @@ describe('cli: validate', () => {
   it('accepts examples/ (exit 0) and reports the deployment files as skipped, on stderr', async () => {
     const r = await runCli(['validate', 'examples'], { env: env() });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, `valid: 10 documents in 7 files: 4 Connect workspaces, 9 WorkSpaces by id; 3 documents with names or selectors, resolved against AWS by plan and apply; 1 Account (euc-prod 210987654321) (${DEPLOY_FILES.length} warnings)\n`);
+    assert.equal(r.stdout, `valid: 8 documents in 6 files: 0 Connect workspaces, 2 WorkSpaces by id; 7 documents with names or selectors, resolved against AWS by plan and apply; 1 Account (euc-prod 210987654321) (${DEPLOY_FILES.length} warnings)\n`);
     const lines = r.stderr.trimEnd().split('\n');
     assert.equal(lines.length, DEPLOY_FILES.length, r.stderr);
     for (const [i, f] of DEPLOY_FILES.entries()) assert.match(lines[i], new RegExp(`^${literal(f)}:1:1: warning: skipped: not a workspace-reconciler file`));
@@ -74,9 +74,9 @@ describe('cli: validate', () => {
     assert.equal(out.valid, true);
     assert.deepEqual(out.errors, []);
     assert.deepEqual(out.warnings.map((w: { file: string; severity: string }) => `${w.file} ${w.severity}`), DEPLOY_FILES.map((f) => `${f} warning`));
-    assert.equal(out.documents, 10);
-    assert.deepEqual(out.targets, { connect: 4, workspaces: 9 });
-    assert.equal(out.toResolve, 3, 'examples/names and examples/accounts');
+    assert.equal(out.documents, 8);
+    assert.deepEqual(out.targets, { connect: 0, workspaces: 2 }, 'every example but the other account\'s WorkSpaces names its targets by name or selector');
+    assert.equal(out.toResolve, 7);
     assert.deepEqual(out.accounts, [{ name: 'euc-prod', id: '210987654321', roleArn: 'arn:aws:iam::210987654321:role/workspace-reconciler' }]);
     // Results on stdout, nothing else anywhere: the warnings are in the JSON, not repeated on stderr.
     assert.equal(r.stderr, '');

@@ -31,7 +31,8 @@ import { CONNECT_NAMES, WORKSPACES_SELECTED } from './fixtures-names.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCHEMA_PATH = join(ROOT, 'schema', 'desired-state.schema.json');
 const SCHEMA: Record<string, unknown> = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/names', 'examples/accounts'];
+const EXAMPLE_DIRS = ['examples/connect', 'examples/workspaces', 'examples/accounts'];
+const BY_ID_DIRS = ['test/fixtures/demo-by-id/connect', 'test/fixtures/demo-by-id/workspaces'];
 
 interface Validate {
   (data: unknown): boolean;
@@ -83,8 +84,8 @@ function fromCases(source: string, cases: readonly ProblemCase[]): Corpus[] {
   }));
 }
 
-function exampleFiles(): string[] {
-  return EXAMPLE_DIRS.flatMap((dir) =>
+function exampleFiles(dirs: readonly string[] = EXAMPLE_DIRS): string[] {
+  return dirs.flatMap((dir) =>
     readdirSync(join(ROOT, dir))
       .filter((f) => /\.ya?ml$/.test(f))
       .sort()
@@ -106,6 +107,7 @@ const CORPUS: Corpus[] = [
   ...fromCases('problems-document', problemsDocument),
   ...fromCases('problems-spec', problemsSpec),
   { name: 'examples, loaded together', files: Object.fromEntries(exampleFiles().map((f) => [f, readFileSync(join(ROOT, f), 'utf8')])) },
+  { name: 'the examples by id (test/fixtures/demo-by-id), loaded together', files: Object.fromEntries(exampleFiles(BY_ID_DIRS).map((f) => [f, readFileSync(join(ROOT, f), 'utf8')])) },
 ];
 
 /** Hand-written documents both must reject, each for one reason. */
@@ -216,7 +218,7 @@ describe('schema: the JSON Schema and the loader agree', () => {
 
   it('every example starts with a yaml-language-server line naming the schema by a relative path', () => {
     const files = exampleFiles();
-    assert.ok(files.length >= 6, files.join(', '));
+    assert.equal(files.length, 6, files.join(', '));
     for (const f of files) {
       const first = readFileSync(join(ROOT, f), 'utf8').split('\n')[0];
       const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);

@@ -1,7 +1,7 @@
 /**
  * The daemon in process, against the sandbox on 127.0.0.1: real SDK clients, the real rate
  * limiter (limits far above what the sandbox needs), the real providers, systemClock, and a copy
- * of examples/connect and examples/workspaces in a temp dir the tests edit. Logs are captured as
+ * of the demo desired state by ids (test/fixtures/demo-by-id) in a temp dir the tests edit. Logs are captured as
  * parsed JSON lines, so tests assert the daemon's fixed messages.
  */
 import assert from 'node:assert/strict';
@@ -63,7 +63,7 @@ const FAST = { rate: 10_000, burst: 100 };
 export async function startWorld(o: WorldOptions = {}): Promise<DaemonWorld> {
   const sandbox = await startSandbox({ stepDelayMs: 20, quotas: false, ...o.sandbox });
   const dir = await tempDir('daemon-test-');
-  for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'examples', part), join(dir, part), { recursive: true });
+  for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'test', 'fixtures', 'demo-by-id', part), join(dir, part), { recursive: true });
   await o.prepare?.(dir);
   const clients = new ClientFactory({
     overrides: { endpoint: sandbox.endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'x' } },

@@ -55,7 +55,7 @@ describe('cli: run (the daemon process)', () => {
   let cli: RunningCli | undefined;
   beforeEach(async () => {
     dir = await tempDir('run-cli-test-');
-    for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'examples', part), join(dir, 'desired', part), { recursive: true });
+    for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'test', 'fixtures', 'demo-by-id', part), join(dir, 'desired', part), { recursive: true });
     sb = await startSandbox({ stepDelayMs: 20, quotas: false });
   });
   afterEach(async () => {

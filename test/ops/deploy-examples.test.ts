@@ -10,7 +10,18 @@ import { parseAllDocuments } from 'yaml';
 
 const DEPLOY = fileURLToPath(new URL('../../examples/deploy/', import.meta.url));
 
-const READ_ACTIONS = ['connect:SearchWorkspaceAssociations', 'workspaces:DescribeWorkspaceAssociations'];
+const READ_ACTIONS = [
+  'connect:SearchWorkspaceAssociations',
+  'workspaces:DescribeWorkspaceAssociations',
+  // The look-ups of names and selectors (src/resolve): examples/ is written with them.
+  'connect:ListWorkspaces',
+  'connect:ListUsers',
+  'connect:ListRoutingProfiles',
+  'connect:SearchUsers',
+  'workspaces:DescribeApplications',
+  'workspaces:DescribeWorkspaces',
+  'workspaces:DescribeTags',
+];
 const WRITE_ACTIONS = [
   'connect:AssociateWorkspace',
   'connect:DisassociateWorkspace',
@@ -104,10 +115,10 @@ describe('examples/deploy', () => {
     });
 
     const cases: { reason: string; statements: () => Obj[]; want: string[] }[] = [
-      { reason: 'policy.json grants exactly the seven actions the tool calls', statements: () => policy.Statement, want: [...READ_ACTIONS, ...WRITE_ACTIONS] },
+      { reason: 'policy.json grants exactly the fourteen actions the tool calls', statements: () => policy.Statement, want: [...READ_ACTIONS, ...WRITE_ACTIONS] },
       { reason: "policy.json's read statements hold only the read actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Read')), want: READ_ACTIONS },
       { reason: "policy.json's write statements hold only the write actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Write')), want: WRITE_ACTIONS },
-      { reason: 'policy-readonly.json grants only the two read actions', statements: () => readonly.Statement, want: READ_ACTIONS },
+      { reason: 'policy-readonly.json grants only the read actions', statements: () => readonly.Statement, want: READ_ACTIONS },
     ];
     for (const tc of cases) {
       it(tc.reason, () => {
@@ -125,6 +136,20 @@ describe('examples/deploy', () => {
       assert.ok(t.Condition.StringEquals['sts:ExternalId'], 'the external id condition');
       assert.deepEqual(actionsOf(assume.Statement), ['sts:AssumeRole']);
       assert.ok((assume.Statement as Obj[]).every((s) => s.Resource.every((r: string) => /^arn:aws:iam::\w+:role\//.test(r))));
+    });
+
+    it('the actions are exactly the AWS commands the providers send (src/providers), so a new call cannot be forgotten here', () => {
+      const providers = fileURLToPath(new URL('../../src/providers/', import.meta.url));
+      const sent = new Set<string>();
+      for (const file of filesUnder(providers, (f) => f.endsWith('.ts'))) {
+        const text = readFileSync(file, 'utf8');
+        const service = (['connect', 'workspaces', 'sts'] as const).find((svc) => text.includes(`from '@aws-sdk/client-${svc}'`));
+        for (const m of text.matchAll(/new ([A-Z][A-Za-z]+)Command\(/g)) sent.add(`${service}:${m[1]}`);
+      }
+      // STS: GetCallerIdentity needs no permission (AWS allows it to every principal); AssumeRole
+      // is granted by iam/assume-roles.json.
+      assert.deepEqual([...sent].filter((a) => a.startsWith('sts:')), ['sts:GetCallerIdentity']);
+      assert.deepEqual([...sent].filter((a) => !a.startsWith('sts:')).sort(), [...READ_ACTIONS, ...WRITE_ACTIONS].sort());
     });
 
     it('every statement allows, has no wildcard action and no bare "*" resource', () => {

@@ -34,7 +34,7 @@ export function workspace(workspaceId: string, apps: string[], prune = false): W
 }
 
 export async function demoTargets(): Promise<Target[]> {
-  const dir = (d: string) => fileURLToPath(new URL(`../../examples/${d}`, import.meta.url));
+  const dir = (d: string) => fileURLToPath(new URL(`../fixtures/demo-by-id/${d}`, import.meta.url));
   const r = await loadDesiredState([dir('connect'), dir('workspaces')], { defaultRegion: 'us-east-1' });
   assert.deepEqual(r.errors, []);
   return r.state!.targets;

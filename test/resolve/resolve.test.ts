@@ -44,8 +44,8 @@ describe('resolve: names and selectors → targets (real SDK, sandbox)', functio
   });
 
   describe('1. a desired state named entirely by id', () => {
-    it('examples/ (ids and ARNs only): zero AWS calls, and exactly the loader\'s targets', async () => {
-      const dir = (d: string) => fileURLToPath(new URL(`../../examples/${d}`, import.meta.url));
+    it('the demo desired state by ids and ARNs only (test/fixtures/demo-by-id): zero AWS calls, and exactly the loader\'s targets', async () => {
+      const dir = (d: string) => fileURLToPath(new URL(`../fixtures/demo-by-id/${d}`, import.meta.url));
       const state = await loadFiles([dir('connect'), dir('workspaces')]);
       assert.equal(state.needsResolution, false);
       const r = await resolveDesired(state, lookups(h!));
