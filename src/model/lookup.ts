@@ -20,8 +20,15 @@ export interface UserQuery {
 }
 
 export interface ConnectLookup {
-  /** One ListUsers scan at 1,000 per page. */
+  /** Every user of the instance: one ListUsers scan at 1,000 per page. */
   users(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]>;
+  /**
+   * Users among which each of `names` (usernames) is found if it exists: the whole instance (the
+   * scan of `users`), or, when looking the names up one by one is cheaper, the scan's first page
+   * and the users the look-ups found. A name that is missing from the answer is one the instance
+   * does not have, and then the answer is the whole instance (for a "did you mean").
+   */
+  usersNamed(region: string, instanceId: string, names: readonly string[], signal?: AbortSignal): Promise<Named[]>;
   /** One ListRoutingProfiles scan at 1,000 per page. */
   routingProfiles(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]>;
   /** One ListWorkspaces scan at 100 per page (Connect agent workspaces). */

@@ -26,6 +26,8 @@ export interface CallInfo {
  */
 export interface CallGate {
   call<T>(info: CallInfo, send: () => Promise<T>): Promise<T>;
+  /** The rate limit calls like this one go through, where the gate has one (to weigh one way of asking against another). */
+  limitOf?(info: CallInfo): { rate: number; burst: number };
 }
 
 export const directGate: CallGate = { call: (_info, send) => send() };

@@ -276,6 +276,11 @@ export class RateLimiter implements CallGate {
     return n;
   }
 
+  /** The configured limit of this call's queue (not its current, adapted rate). */
+  limitOf(info: CallInfo): RateLimit {
+    return this.operationLimits[info.operation] ?? this.limits[info.service];
+  }
+
   /** Stop: cancel cooldown timers and drop queued calls, so nothing keeps the process alive. */
   close(): void {
     for (const q of this.queues.values()) q.close();

@@ -100,6 +100,15 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
     if (!p) memo.set(key, (p = fn()));
     return p;
   };
+  // Every username of each instance, so that its one look-up (a scan, or names one by one) serves every document.
+  const usernames = new Map<string, Set<string>>();
+  for (const i of intents) {
+    if (i.type !== 'connect' || i.region === undefined || i.users.length === 0) continue;
+    const key = instanceOf(i);
+    let set = usernames.get(key);
+    if (!set) usernames.set(key, (set = new Set()));
+    for (const u of i.users) set.add(u.value);
+  }
   const failures: ResolveFailure[] = [];
   const perDoc = await Promise.all(
     intents.map(async (intent) => {
@@ -110,7 +119,7 @@ export async function resolveIntents(intents: readonly Intent[], o: ResolveOptio
         const ao: AccountOptions = { account, connect: lookups.connect, workspaces: lookups.workspaces, ...(o.signal ? { signal: o.signal } : {}) };
         // Scans are shared within an account, never across: another account's instance of the same id is another instance.
         const onceIn: Once = (key, fn) => once(`${account}/${key}`, fn);
-        return intent.type === 'connect' ? [await resolveConnect(intent, ao, onceIn)] : await resolveWorkSpaces(intent, ao, onceIn, failures);
+        return intent.type === 'connect' ? [await resolveConnect(intent, ao, onceIn, usernames)] : await resolveWorkSpaces(intent, ao, onceIn, failures);
       } catch (err) {
         if (!(err instanceof LookupFailed)) throw err;
         failures.push({ document: intent.document, at: err.at, error: err.error, ...(account === undefined ? { keys: err.keys ?? [] } : reach(intent, account, err.keys)) });
@@ -212,9 +221,33 @@ function reach(intent: Intent, account: string, known: string[] | undefined): { 
 
 type Once = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 
+/** An instance of a Connect document, by its account as written (spec.account, or the default credentials), region and id. */
+const instanceOf = (i: ConnectIntent): string => `${i.account?.id ?? ''}/${i.region}/${i.instanceId}`;
+
+/**
+ * Each scanned list by name, built once: a list is shared by every document of its instance (or
+ * region), and 200 documents of 500 usernames each over a scan of 500 users would otherwise
+ * compare 50 million names. Keyed on the list itself, so it goes when the pass's lists go.
+ */
+const byNameIndex = new WeakMap<readonly Named[], Map<string, Named[]>>();
+
+function indexOf(list: readonly Named[]): Map<string, Named[]> {
+  let index = byNameIndex.get(list);
+  if (!index) {
+    index = new Map();
+    for (const n of list) {
+      const same = index.get(n.name);
+      if (same) same.push(n);
+      else index.set(n.name, [n]);
+    }
+    byNameIndex.set(list, index);
+  }
+  return index;
+}
+
 /** The one resource with this exact name, or why not. */
 function pick(list: readonly Named[], name: string, kind: string, where: string): { found: Named } | { code: UnresolvedItem['code']; message: string } {
-  const matches = list.filter((n) => n.name === name);
+  const matches = indexOf(list).get(name) ?? [];
   if (matches.length === 1) return { found: matches[0]! };
   if (matches.length > 1) return { code: 'NameAmbiguous', message: `${matches.length} ${kind}s of ${where} are named '${name}' (${matches.slice(0, 3).map((m) => m.id).join(', ')}); name it by id instead` };
   const near = closest(name, list.map((n) => n.name));
@@ -225,12 +258,12 @@ function missingRegion(intent: Intent): never {
   throw new TypeError(`${intent.document.kind} '${intent.document.name}' has no region; the command must refuse it before resolution`);
 }
 
-async function resolveConnect(intent: ConnectIntent, o: AccountOptions, once: Once): Promise<Contribution> {
+async function resolveConnect(intent: ConnectIntent, o: AccountOptions, once: Once, usernames: Map<string, Set<string>>): Promise<Contribution> {
   const region = intent.region ?? missingRegion(intent);
   const inst = intent.instanceId;
   const where = `instance ${inst}`;
   const scan = <T>(kind: string, fn: () => Promise<T>) => once(`connect/${region}/${inst}/${kind}`, fn);
-  const users = () => scan('users', () => o.connect.users(region, inst, o.signal));
+  const users = () => scan('users', () => o.connect.usersNamed(region, inst, [...(usernames.get(instanceOf(intent)) ?? [])], o.signal));
   const profiles = () => scan('routing-profiles', () => o.connect.routingProfiles(region, inst, o.signal));
 
   let workspaceId: string;

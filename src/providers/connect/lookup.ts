@@ -5,6 +5,7 @@
 import {
   ListRoutingProfilesCommand,
   ListUsersCommand,
+  type ListUsersCommandOutput,
   ListWorkspacesCommand,
   SearchUsersCommand,
   type SearchUsersCommandInput,
@@ -13,8 +14,10 @@ import {
 import type { ConnectLookup, Named, UserQuery } from '../../model/lookup.js';
 import type { ClientFactory } from '../clients.js';
 import { accountField } from '../../model/desired.js';
-import { collectPages } from '../paginate.js';
-import { directGate, type CallGate } from '../types.js';
+import { classifyAwsError } from '../errors.js';
+import { collectPages, eachPage } from '../paginate.js';
+import { directGate, type CallGate, type CallInfo } from '../types.js';
+import { chooseUserResolution, HANDFUL } from './lookup-cost.js';
 
 const named = (id: string | undefined, arn: string | undefined, name: string | undefined): Named[] => (id && name ? [{ id, name, ...(arn ? { arn } : {}) }] : []);
 
@@ -25,13 +28,71 @@ export class ConnectLookupAws implements ConnectLookup {
   }
 
   users(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]> {
+    return collectPages(this.gate, ...this.userPages(region, instanceId, signal));
+  }
+
+  /** The ListUsers scan's call and page contents, at the API's maximum page size. */
+  private userPages(region: string, instanceId: string, signal?: AbortSignal) {
     const client = this.o.clients.connect(region, this.o.account);
-    return collectPages(
-      this.gate,
-      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' },
-      (NextToken) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
-      (p) => (p.UserSummaryList ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
+    return [
+      { service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' } satisfies CallInfo,
+      (NextToken: string | undefined) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
+      (p: ListUsersCommandOutput) => (p.UserSummaryList ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
+    ] as const;
+  }
+
+  /**
+   * The ListUsers scan, unless it is cheaper to look the names up (lookup-cost.ts): its first
+   * page is read either way (it is the whole of an instance of up to 1,000 users). When names are
+   * still missing after it, at most HANDFUL, one SearchUsers learns the instance's size; if
+   * SearchUsers by `Username` then costs fewer calls and no more time than the rest of the scan,
+   * each name is looked up. A name the look-ups do not find is not guessed at: the scan is
+   * finished, so the answer is the one a scan gives (and its "did you mean").
+   */
+  async usersNamed(region: string, instanceId: string, names: readonly string[], signal?: AbortSignal): Promise<Named[]> {
+    const pages = eachPage(this.gate, ...this.userPages(region, instanceId, signal));
+    const seen: Named[] = [];
+    let pagesRead = 0;
+    for await (const page of pages) {
+      seen.push(...page.items);
+      pagesRead++;
+      if (page.last) return seen;
+      if (pagesRead > 1) continue;
+      const have = new Set(seen.map((u) => u.name));
+      const missing = [...new Set(names)].filter((n) => !have.has(n));
+      if (missing.length === 0) return seen;
+      const found = missing.length <= HANDFUL ? await this.lookUp(region, instanceId, missing, pagesRead, signal) : undefined;
+      if (found) return [...seen, ...found];
+    }
+    return seen;
+  }
+
+  /** The users with these names by SearchUsers, if that is cheaper than the rest of the scan and finds them all; else undefined. */
+  private async lookUp(region: string, instanceId: string, missing: string[], pagesRead: number, signal?: AbortSignal): Promise<Named[] | undefined> {
+    const scanLimit = this.gate.limitOf?.({ service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' });
+    const lookupLimit = this.gate.limitOf?.({ service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' });
+    // Without limits to weigh the two, the scan the resolver has always made.
+    if (!scanLimit || !lookupLimit) return undefined;
+    const client = this.o.clients.connect(region, this.o.account);
+    const info: CallInfo = { service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' };
+    const search = async (input: Omit<SearchUsersCommandInput, 'InstanceId'>) => {
+      try {
+        return await this.gate.call(info, () => client.send(new SearchUsersCommand({ InstanceId: instanceId, ...input }), { abortSignal: signal }));
+      } catch (err) {
+        throw classifyAwsError(err, info);
+      }
+    };
+    const users = (await search({ MaxResults: 1 })).ApproximateTotalCount;
+    if (users === undefined || !Number.isInteger(users) || users < 0) return undefined;
+    if (chooseUserResolution({ names: missing.length, users, pagesRead, scan: scanLimit, lookup: lookupLimit }) === 'scan') return undefined;
+    const hits = await Promise.all(
+      missing.map(async (name) => {
+        const out = await search({ MaxResults: 100, SearchCriteria: { StringCondition: { FieldName: 'Username', Value: name, ComparisonType: 'EXACT' } } });
+        // Only the exact name: how AWS compares case in EXACT is not documented.
+        return (out.Users ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)).filter((u) => u.name === name);
+      }),
     );
+    return hits.every((h) => h.length > 0) ? hits.flat() : undefined;
   }
 
   routingProfiles(region: string, instanceId: string, signal?: AbortSignal): Promise<Named[]> {
