@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   soak: async () => void (await runSoakBench()),
   resolve: () => runResolveBench(),
   export: () => runExportBench(),
+  'resync-names': async () => (await import('./resync-names.js')).runResyncNamesBench(),
 };
 
 const args = process.argv.slice(2);
