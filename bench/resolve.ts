@@ -63,4 +63,48 @@ export async function runResolveBench(): Promise<void> {
     await sb.close();
     await rm(dir, { recursive: true, force: true });
   }
+  await runFewNamesBench();
+}
+
+/**
+ * A handful of usernames on a big instance: 3 names on 100,000 users, resolved with the scan
+ * (a gate that offers no limits to weigh, so ConnectLookupAws scans as it always did) and with
+ * the look-ups the cost function picks (src/providers/connect/lookup-cost.ts), at the sandbox's
+ * default quotas through the real limiter.
+ */
+async function runFewNamesBench(): Promise<void> {
+  const users = 100_000;
+  const sb = await startSandbox({ seed: buildFleetSeed({ connectWorkspaces: 1, arnsPerWorkspace: 0, users, workspaces: 0, appsPerWorkspace: 0 }) });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-resolve-few-'));
+  try {
+    const names = [12_345, 54_321, 99_999].map((i) => `user${String(i).padStart(6, '0')}`);
+    await writeFile(join(dir, 'desired.yaml'), [
+      'apiVersion: workspace-reconciler/v1', 'kind: ConnectWorkspaceAssociations', 'metadata: {name: few}', 'spec:',
+      '  region: us-east-1', `  instanceId: ${fleetIds.instanceId}`, `  workspaceId: ${fleetIds.connectWorkspaceId(0)}`, `  users: [${names.join(', ')}]`, '',
+    ].join('\n'));
+    const loaded = await loadDesiredState([dir]);
+    if (!loaded.state) throw new Error(loaded.errors.map((e) => e.message).join('; '));
+    console.log('resolve: 3 usernames on an instance of 100,000 users; sandbox default quotas (ListUsers 10/s, SearchUsers 2/s)');
+    for (const how of ['scan', 'look-ups'] as const) {
+      const clients = new ClientFactory({ overrides: { endpoint: sb.endpoint, credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' } } });
+      const limiter = new RateLimiter();
+      // A gate without limitOf: nothing to weigh, so the scan.
+      const gate = how === 'scan' ? { call: limiter.call.bind(limiter) } : limiter;
+      const o = { connect: new ConnectLookupAws({ clients, gate }), workspaces: new WorkSpacesLookupAws({ clients, gate }) };
+      const mark = sb.calls.length;
+      const started = performance.now();
+      const r = await resolveDesired(loaded.state, o);
+      const wall = (performance.now() - started) / 1000;
+      limiter.close();
+      clients.destroy();
+      const calls = sb.calls.slice(mark);
+      const byOp = (op: string) => calls.filter((c) => c.operation === op).length;
+      console.log(
+        `  ${how.padEnd(8)} ${String(calls.length).padStart(3)} calls (ListUsers ${byOp('ListUsers')}, SearchUsers ${byOp('SearchUsers')}) · throttled ${calls.filter((c) => c.throttled).length} · wall ${wall.toFixed(2)} s · resolved ${r.targets[0]?.desired.size ?? 0} of 3`,
+      );
+    }
+  } finally {
+    await sb.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
