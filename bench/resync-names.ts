@@ -40,7 +40,7 @@ const OPERATIONS = {
   ListRoutingProfiles: { rate: 10 * SCALE, burst: 10 * SCALE },
   SearchUsers: { rate: 2 * SCALE, burst: 5 * SCALE },
 };
-const ROUNDS = Number(process.env.RESYNC_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.RESYNC_ROUNDS ?? 9);
 const REGION = 'us-east-1';
 const credentials = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' };
 
