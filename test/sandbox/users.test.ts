@@ -133,6 +133,13 @@ describe('sandbox: SearchUsers', () => {
     assert.deepEqual(none.Users, [{ Id: 'lonely', Arn: `arn:aws:connect:${REGION}:${ACCOUNT}:instance/i-empty/agent/lonely`, Username: 'lonely' }]);
   });
 
+  it('MaxResults 1 and no criteria: one user, a NextToken, and the whole instance in ApproximateTotalCount (how the resolver learns its size)', async () => {
+    const out = await connect.send(new SearchUsersCommand({ InstanceId: INSTANCE, MaxResults: 1 }));
+    assert.equal(out.Users?.length, 1);
+    assert.equal(typeof out.NextToken, 'string');
+    assert.equal(out.ApproximateTotalCount, 30);
+  });
+
   it('the last page omits NextToken, also when it is exactly full', async () => {
     const out = await connect.send(new SearchUsersCommand({ InstanceId: INSTANCE, MaxResults: 30 }));
     assert.equal(out.Users?.length, 30);
