@@ -118,7 +118,8 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
   });
 
   it('names and selectors: the plan keeps names beside ids, and apply --plan resolves again and makes exactly the reviewed mutations', async () => {
-    const plan = await savePlan(['examples/names']);
+    // support.yaml: both documents by names and selectors (billing-desk selects its users by routing profile).
+    const plan = await savePlan(['examples/connect/support.yaml']);
     const billing = (plan.targets as Obj[]).find((x) => x.key === BILLING_KEY)!;
     assert.equal(billing.names[agentArn(11)], 'user agent11');
     assert.ok(planned(plan).length > 0);
@@ -301,7 +302,8 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
     assert.ok(!mutations(t.sb.calls).includes(`${SUPPORT_KEY} + ${agentArn(3)}`));
     assert.ok(mutations(t.sb.calls).includes(`${SUPPORT_KEY} + ${agentArn(4)}`));
     const report = parseJson(r.stdout);
-    assert.deepEqual(outcome(report, SUPPORT_KEY, 'associate', agentArn(3)), { target: SUPPORT_KEY, action: 'associate', item: agentArn(3), outcome: 'unnecessary', reason: 'already associated' });
+    // The example names its users by selector: the report carries the name beside the ARN.
+    assert.deepEqual(outcome(report, SUPPORT_KEY, 'associate', agentArn(3)), { target: SUPPORT_KEY, action: 'associate', item: agentArn(3), name: 'user agent03', outcome: 'unnecessary', reason: 'already associated' });
   });
 
   it('a reviewed association whose resource disappeared is reported impossible (exit 2); the rest is done', async () => {
