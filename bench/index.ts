@@ -10,6 +10,7 @@ import { printPlanBench, runPlanBench } from './plan.js';
 import { printReconcileBench, runReconcileBench } from './reconcile.js';
 import { runSoakBench } from './soak.js';
 import { runResolveBench } from './resolve.js';
+import { runFailoverBench } from './failover.js';
 
 const benches: Record<string, () => Promise<void> | void> = {
   plan: () => printPlanBench(runPlanBench()),
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   resolve: () => runResolveBench(),
   export: () => runExportBench(),
   'resync-names': async () => (await import('./resync-names.js')).runResyncNamesBench(),
+  failover: () => runFailoverBench(),
 };
 
 const args = process.argv.slice(2);

@@ -1,5 +1,6 @@
 /** Wires the AWS side: one client per service and region, one rate limiter, the providers. */
 import { ClientFactory } from '../src/providers/clients.js';
+import type { Fence } from '../src/providers/clients.js';
 import { ConnectLookupAws } from '../src/providers/connect/lookup.js';
 import { WorkSpacesLookupAws } from '../src/providers/workspaces/lookup.js';
 import { ConnectProvider } from '../src/providers/connect/index.js';
@@ -26,6 +27,10 @@ export interface RuntimeOptions {
   onCall?: (e: CallEvent) => void;
   /** Refuse every mutating call in the rate limiter (`run --observe-only`). Default false. */
   observeOnly?: boolean;
+  /** Checked before every attempt of a mutating call (coordination: the shard's lease). Default none. */
+  fence?: Fence;
+  /** Appended to every call's User-Agent, e.g. [['replica', identity]]. Default none. */
+  userAgent?: [string, string][];
 }
 
 export interface Runtime {
@@ -44,7 +49,7 @@ export interface Runtime {
 }
 
 export function createRuntime(o: RuntimeOptions = {}): Runtime {
-  const clients = new ClientFactory({ callTimeoutMs: o.callTimeoutMs });
+  const clients = new ClientFactory({ callTimeoutMs: o.callTimeoutMs, fence: o.fence, userAgent: o.userAgent });
   const stats: CallStats = { total: 0, throttled: 0, failed: 0 };
   const limiter = new RateLimiter({
     limits: { connect: o.connectLimit ?? DEFAULT_LIMITS.connect, workspaces: o.workspacesLimit ?? DEFAULT_LIMITS.workspaces },

@@ -21,8 +21,14 @@
  * workspace_reconciler_removals_held until the desired state changes or --max-prune is raised.
  *
  * Meanwhile the work queue keeps requeueing failures and in-flight WorkSpaces states.
+ *
+ * With several replicas (`ownership`), every replica loads, resolves and guards the whole desired
+ * state (so all agree on --max-prune), and the reconciler gets only the targets of the shards this
+ * replica holds; gaining or losing a shard changes that set at once.
  */
 import type { Logger } from 'pino';
+import { shardOf, shardsOf } from '../coordination/shard.js';
+import type { ShardOwnership } from '../coordination/shard.js';
 import { formatProblem, loadDesiredState } from '../config/index.js';
 import type { DesiredState, Target } from '../config/types.js';
 import { readGitRevision } from '../ops/gitrev.js';
@@ -79,6 +85,12 @@ export interface DaemonOptions {
    * Default false.
    */
   observeOnly?: boolean;
+  /**
+   * Several replicas (--lease-table): the daemon tells it the shards of the desired state and
+   * reconciles only the targets of the shards this replica holds; a shard gained queues its
+   * targets, a shard lost drops them. Default none: every target is this process's.
+   */
+  ownership?: ShardOwnership;
 }
 
 export type ReloadResult = 'applied' | 'unchanged' | 'invalid' | 'refused';
@@ -121,6 +133,7 @@ export class Daemon {
       onPass: (e) => this.onPass(e),
     });
     o.metrics.attach(this.reconciler);
+    o.ownership?.subscribe(() => this.applyOwnership());
   }
 
   /**
@@ -193,7 +206,8 @@ export class Daemon {
     const at = this.current.revision ? ` at ${this.current.revision.slice(0, 12)}` : '';
     // Drift is what observe-only reports, not a reason to take it out of service.
     if (this.o.observeOnly) return { ready: true, reason: `observing ${this.current.targets.length} targets${at} (observe-only), ${this.driftingTargets()} drifting` };
-    return { ready: true, reason: `enforcing ${this.current.targets.length} targets${at}` };
+    const enforcing = this.o.ownership ? `${this.owned(this.current.targets).length} of ${this.current.targets.length}` : `${this.current.targets.length}`;
+    return { ready: true, reason: `enforcing ${enforcing} targets${at}` };
   }
 
   private driftingTargets(): number {
@@ -304,7 +318,17 @@ export class Daemon {
     if (removals > maxPrune) return this.keep('refused', reason, `the new desired state removes ${removals} associations, more than --max-prune ${maxPrune}`);
 
     const revision = (await readGitRevision(this.o.paths[0]).catch(() => undefined))?.commit;
-    const changes = this.reconciler.setTargets(targets);
+    this.o.ownership?.setShards(shardsOf(targets));
+    const enforced = this.reconciler.setTargets(this.owned(targets));
+    // With shards, what changed is the desired state's business, not which of it this replica holds.
+    const keys = new Set(targets.map((t) => t.key));
+    const changes = this.o.ownership
+      ? {
+          added: targets.filter((t) => !previous.has(t.key)).length,
+          changed: touched.filter((t) => previous.has(t.key)).length,
+          removed: [...previous.keys()].filter((k) => !keys.has(k)).length,
+        }
+      : enforced;
     this.current = { state, targets, revision };
     // An endpoint no target uses any more is never called again: it must not hold readiness down.
     const inUse = new Set(targets.map((t) => `${t.type} ${t.region}`));
@@ -353,6 +377,19 @@ export class Daemon {
    * How many associations the touched targets would lose, from a fresh observation; or why that
    * cannot be known (a pruning target could not be observed). The same count as apply's guard.
    */
+  /** The targets this replica reconciles: all of them, or with shards, those of the shards it holds. */
+  private owned(targets: Target[]): Target[] {
+    const o = this.o.ownership;
+    return o ? targets.filter((t) => o.owns(shardOf(t))) : targets;
+  }
+
+  /** Shards gained or lost: the reconciler gets the targets of the shards held now (new ones are queued, dropped ones never touched again). */
+  private applyOwnership(): void {
+    if (!this.current || this.stopped) return;
+    this.reconciler.setTargets(this.owned(this.current.targets));
+    this.checkFirstPass();
+  }
+
   private async countRemovals(targets: Target[]): Promise<number | string> {
     const pruning = targets.filter((t) => t.prune);
     const obs = this.reconciler.observer;

@@ -6,6 +6,7 @@
  * computed when scraped from the reconciler itself, so nothing accumulates between scrapes.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { CoordinationEvent } from '../coordination/coordinator.js';
 import type { CallEvent } from '../reconciler/ratelimit.js';
 import { DEFAULT_ACCOUNT, type Target } from '../model/desired.js';
 import { directionsOf, driftTotal } from '../reconciler/drift.js';
@@ -44,6 +45,13 @@ export class Metrics {
   private readonly desiredValid: Gauge;
   private readonly selected: Gauge<'kind' | 'document' | 'what'>;
   private reconciler?: Reconciler;
+  private coordination?: {
+    master: Gauge<'name'>;
+    owned: Gauge;
+    renewals: Counter<'result'>;
+    losses: Counter<'reason'>;
+    acquisitions: Counter<'how'>;
+  };
 
   constructor(o: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -55,7 +63,7 @@ export class Metrics {
       name: 'controller_runtime_reconcile_time_seconds', help: 'Length of time per reconciliation per controller', labelNames: ['controller'], registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     });
-    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by account, service, operation and outcome (success, throttled, retryable, busy, terminal, aborted)', labelNames: ['account', 'service', 'operation', 'outcome'], registers });
+    this.awsCalls = new Counter({ name: 'workspace_reconciler_aws_calls_total', help: 'AWS API calls by account, service, operation and outcome (success, throttled, retryable, busy, terminal, aborted, fenced)', labelNames: ['account', 'service', 'operation', 'outcome'], registers });
     this.awsCallTime = new Histogram({ name: 'workspace_reconciler_aws_call_duration_seconds', help: 'AWS API call latency by account, service and operation, SDK retries of transient errors included', labelNames: ['account', 'service', 'operation'], registers, buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
     this.lastSuccess = new Gauge({ name: 'workspace_reconciler_last_successful_reconcile_timestamp_seconds', help: 'When a target of this kind last finished a pass successfully (Unix time): converged, or observed and planned under --observe-only', labelNames: ['controller'], registers });
     this.desiredInfo = new Gauge({ name: 'workspace_reconciler_desired_state_info', help: 'The desired state being enforced: git revision (or "unknown") and counts', labelNames: ['revision', 'files', 'documents', 'targets'], registers });
@@ -159,6 +167,43 @@ export class Metrics {
         for (const [k, v] of n) { const [kind, status] = k.split('/'); this.set({ kind, status }, v); }
       },
     });
+  }
+
+  /**
+   * Several replicas: controller-runtime's leader_election_master_status (1 while this replica
+   * holds at least one shard), the shards held, and lease renewals, acquisitions and losses.
+   */
+  enableCoordination(name = 'workspace-reconciler'): void {
+    if (this.coordination) return;
+    const registers = [this.registry];
+    const c = {
+      master: new Gauge({ name: 'leader_election_master_status', help: 'Gauge of if the reporting system is master of the relevant lease, 0 indicates backup, 1 indicates master. \'name\' is the string used to identify the lease. Please make sure to group by name.', labelNames: ['name'], registers }),
+      owned: new Gauge({ name: 'workspace_reconciler_shards_owned', help: 'Shards (account + region) whose lease this replica holds', registers }),
+      renewals: new Counter({ name: 'workspace_reconciler_lease_renewals_total', help: 'Lease renewals by result (success, failure: an error, or the lease was taken)', labelNames: ['result'], registers }),
+      losses: new Counter({ name: 'workspace_reconciler_lease_losses_total', help: 'Shards this replica stopped holding, by reason (deadline: not renewed in time; taken; handover; released; removed from the desired state)', labelNames: ['reason'], registers }),
+      acquisitions: new Counter({ name: 'workspace_reconciler_lease_acquisitions_total', help: 'Shards this replica took, by how (free, expired, handover, reclaimed)', labelNames: ['how'], registers }),
+    };
+    c.master.set({ name }, 0);
+    c.owned.set(0);
+    for (const r of ['success', 'failure']) c.renewals.inc({ result: r }, 0);
+    for (const r of ['deadline', 'taken', 'handover', 'released', 'removed']) c.losses.inc({ reason: r }, 0);
+    for (const h of ['free', 'expired', 'handover', 'reclaimed']) c.acquisitions.inc({ how: h }, 0);
+    this.coordination = c;
+    this.coordinationName = name;
+  }
+
+  private coordinationName = 'workspace-reconciler';
+
+  onCoordination(e: CoordinationEvent): void {
+    const c = this.coordination;
+    if (!c) return;
+    if (e.type === 'renewal') c.renewals.inc({ result: e.ok ? 'success' : 'failure' });
+    else if (e.type === 'acquired') c.acquisitions.inc({ how: e.how });
+    else if (e.type === 'lost') c.losses.inc({ reason: e.reason });
+    else {
+      c.owned.set(e.count);
+      c.master.set({ name: this.coordinationName }, e.count > 0 ? 1 : 0);
+    }
   }
 
   attach(reconciler: Reconciler): void {

@@ -24,6 +24,7 @@ import type { Service } from './types.js';
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { isMutatingOperation } from './operations.js';
 
 type RetryErrorInfo = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[1];
 type RetryToken = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[0];
@@ -69,6 +70,15 @@ export interface ClientFactoryOptions {
   callTimeoutMs?: number;
   /** Deadline for establishing the TCP (and TLS) connection, ms. Default min(5000, callTimeoutMs). */
   connectTimeoutMs?: number;
+  /**
+   * Called right before every attempt of every mutating call (SDK retries included), after
+   * signing, as the last step before the request is written: throwing refuses the attempt (not
+   * retried by the SDK); the function it returns is called when the attempt is over. Coordination
+   * checks the shard's lease here. Default none.
+   */
+  fence?: Fence;
+  /** Appended to the User-Agent of every call, e.g. [['replica', 'pod-a']] (the sandbox records it). Default none. */
+  userAgent?: [string, string][];
   /** Extra client configuration (tests: endpoint and static credentials, also used for STS). Default none. */
   overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
   /** Accounts: the clock of credential expiry. Default systemClock. */
@@ -77,6 +87,28 @@ export interface ClientFactoryOptions {
   refreshMarginMs?: number;
   /** Accounts: region of the STS client (AssumeRole, GetCallerIdentity). Default AWS_REGION, else us-east-1. */
   stsRegion?: string;
+}
+
+/** See ClientFactoryOptions.fence. */
+export type Fence = (call: { service: Service; account: string; region: string; operation: string }) => () => void;
+
+/**
+ * Installs `fence` on a client: after the signing middleware (itself inside the retry loop), so it
+ * runs once per attempt, after anything slow (credentials, signing) and just before the wire.
+ */
+function installFence(client: ConnectClient | WorkSpacesClient, service: Service, account: string, region: string, fence: Fence): void {
+  // One middleware for both clients: its types differ only in each client's input and output unions.
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    const operation = String(context.commandName ?? '').replace(/Command$/, '');
+    if (!isMutatingOperation({ service, operation })) return next(args); // the one table; unknown ones are fenced
+    const done = fence({ service, account, region, operation });
+    try {
+      return await next(args);
+    } finally {
+      done();
+    }
+  };
+  (client.middlewareStack as ConnectClient['middlewareStack']).addRelativeTo(middleware as never, { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'leaseFenceMiddleware', override: true });
 }
 
 export class ClientFactory {
@@ -141,7 +173,8 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.connectClients.get(key);
     if (!client) {
-      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides, ...this.credentials('connect', account, region) });
+      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
+      if (this.options.fence) installFence(client, 'connect', account, region, this.options.fence);
       this.connectClients.set(key, client);
     }
     return client;
@@ -151,7 +184,8 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.workspacesClients.get(key);
     if (!client) {
-      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      if (this.options.fence) installFence(client, 'workspaces', account, region, this.options.fence);
       this.workspacesClients.set(key, client);
     }
     return client;

@@ -90,6 +90,15 @@ export class TerminalError extends AwsCallError {
   override name = 'TerminalError';
 }
 
+/**
+ * A mutating call refused before it was sent because this replica does not hold (or can no
+ * longer vouch for) the lease of the call's shard: another replica may own it now. Retryable for
+ * the target, and never an AWS answer (the rate limiter reports it as 'fenced').
+ */
+export class LeaseNotHeldError extends RetryableError {
+  override name = 'LeaseNotHeldError';
+}
+
 /** The SDK's throttling codes (aws-api.md §4.3); any HTTP 429 also counts. */
 const THROTTLING_CODES = new Set([
   'BandwidthLimitExceeded', 'EC2ThrottledException', 'LimitExceededException', 'PriorRequestNotComplete',

@@ -30,7 +30,7 @@
  * queued or sent. Being the one place every call passes, it holds even when a caller is wrong.
  */
 import PQueue from 'p-queue';
-import { classifyAwsError, isBusy, NotSent, ObserveOnlyViolation, RetryableError, ThrottledError } from '../providers/errors.js';
+import { classifyAwsError, isBusy, LeaseNotHeldError, NotSent, ObserveOnlyViolation, RetryableError, ThrottledError } from '../providers/errors.js';
 import { isMutatingOperation } from '../providers/operations.js';
 import type { AwsCallError } from '../providers/errors.js';
 import type { CallGate, CallInfo, Service } from '../providers/types.js';
@@ -63,8 +63,9 @@ export const DEFAULT_OPERATION_LIMITS: Readonly<Record<string, RateLimit>> = {
 /**
  * `busy`: AWS answered that the resource is busy (a deployment in flight, a conflicting change):
  * retried like `retryable`, but AWS is answering, so it never counts as an outage.
+ * `fenced`: not sent, because this replica does not hold the lease of the call's shard.
  */
-export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'busy' | 'terminal' | 'aborted';
+export type CallOutcome = 'success' | 'throttled' | 'retryable' | 'busy' | 'terminal' | 'aborted' | 'fenced';
 
 
 export interface CallEvent extends CallInfo {
@@ -253,6 +254,11 @@ export class RateLimiter implements CallGate {
           );
         }
         if (err instanceof NotSent) throw err; // never sent: not an AWS call
+        if (err instanceof LeaseNotHeldError) {
+          // Refused by coordination before it was sent: not an AWS answer, never an outage.
+          this.emit(info, 'fenced', started);
+          throw err;
+        }
         const e: AwsCallError = classifyAwsError(err, info);
         this.emit(info, isBusy(e) ? 'busy' : e.kind, started, undefined, e);
         if (e instanceof ThrottledError) {

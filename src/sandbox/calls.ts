@@ -20,6 +20,8 @@ export interface CallRecord {
   /** When the request arrived (the sandbox clock, ms). */
   time: number;
   requestId: string;
+  /** The User-Agent header, which names the client (a replica adds `replica/<identity>`). */
+  userAgent?: string;
   /** Path labels, query parameters and JSON body members of the request, merged. Never headers. */
   input: Record<string, unknown>;
 }

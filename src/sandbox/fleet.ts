@@ -1,6 +1,7 @@
 /**
- * A programmatic builder for big worlds (benchmarks): one account, one region, one Connect instance
- * and a WorkSpaces fleet, with deterministic ids (see `fleetIds`).
+ * A programmatic builder for big worlds (benchmarks): one account, one region (or several, each
+ * the same), one Connect instance and a WorkSpaces fleet per region, with deterministic ids (see
+ * `fleetIds`).
  */
 import type { Seed, SeedWorkSpace } from './seed-types.js';
 
@@ -9,6 +10,8 @@ export interface FleetOptions {
   accountId?: string;
   /** Default 'us-east-1'. */
   region?: string;
+  /** Several regions, each with the same fleet (ARNs in each region's own). Default [region]. */
+  regions?: string[];
   /** Connect workspaces. Default 10. */
   connectWorkspaces?: number;
   /** Users seeded as associated with every Connect workspace (users 0..n-1). Default 100. */
@@ -61,30 +64,55 @@ export function buildFleetSeed(o: FleetOptions = {}): Seed {
   const range = (k: number) => Array.from({ length: k }, (_, i) => i);
   const associated = range(n.arnsPerWorkspace).map(fleetIds.userId);
   const apps = range(n.appsPerWorkspace).map((i) => ({ id: fleetIds.applicationId(i) }));
-  return {
-    accounts: [
-      {
-        id: o.accountId ?? '123456789012',
-        regions: {
-          [o.region ?? 'us-east-1']: {
-            connect: {
-              instances: [
-                {
-                  id: fleetIds.instanceId,
-                  alias: 'fleet',
-                  users: range(users).map((i) => ({ id: fleetIds.userId(i), username: `user${dec(i, 6)}` })),
-                  routingProfiles: range(n.routingProfiles).map((i) => ({ id: fleetIds.routingProfileId(i), name: `Profile ${i}` })),
-                  workspaces: range(n.connectWorkspaces).map((i) => ({ id: fleetIds.connectWorkspaceId(i), name: `Workspace ${i}`, associations: associated })),
-                },
-              ],
-            },
-            workspaces: {
-              applications: range(applications).map((i) => ({ id: fleetIds.applicationId(i), name: `Application ${i}` })),
-              workspaces: range(n.workspaces).map((i): SeedWorkSpace => ({ id: fleetIds.workspaceId(i), userName: `user${dec(i, 6)}`, applications: apps })),
-            },
-          },
+  const region = () => ({
+    connect: {
+      instances: [
+        {
+          id: fleetIds.instanceId,
+          alias: 'fleet',
+          users: range(users).map((i) => ({ id: fleetIds.userId(i), username: `user${dec(i, 6)}` })),
+          routingProfiles: range(n.routingProfiles).map((i) => ({ id: fleetIds.routingProfileId(i), name: `Profile ${i}` })),
+          workspaces: range(n.connectWorkspaces).map((i) => ({ id: fleetIds.connectWorkspaceId(i), name: `Workspace ${i}`, associations: associated })),
         },
-      },
-    ],
-  };
+      ],
+    },
+    workspaces: {
+      applications: range(applications).map((i) => ({ id: fleetIds.applicationId(i), name: `Application ${i}` })),
+      workspaces: range(n.workspaces).map((i): SeedWorkSpace => ({ id: fleetIds.workspaceId(i), userName: `user${dec(i, 6)}`, applications: apps })),
+    },
+  });
+  const regions = o.regions ?? [o.region ?? 'us-east-1'];
+  return { accounts: [{ id: o.accountId ?? '123456789012', regions: Object.fromEntries(regions.map((r) => [r, region()])) }] };
+}
+
+/**
+ * A desired state (YAML, one file) for a world of buildFleetSeed: in each region, Connect
+ * workspace 0 gets users 0..arns-1 and WorkSpaces 0..workspaces-1 get applications
+ * 0..apps-1, additively. Against a seed with nothing associated, every item is one change.
+ */
+export function fleetDesiredState(o: { regions: string[]; arns: number; workspaces: number; apps: number }): string {
+  const range = (k: number) => Array.from({ length: k }, (_, i) => i);
+  return o.regions
+    .flatMap((r) => [
+      [
+        'apiVersion: workspace-reconciler/v1',
+        'kind: ConnectWorkspaceAssociations',
+        `metadata: { name: fleet-connect-${r} }`,
+        'spec:',
+        `  region: ${r}`,
+        `  instanceId: ${fleetIds.instanceId}`,
+        `  workspaceId: ${fleetIds.connectWorkspaceId(0)}`,
+        `  resourceArns: [${range(o.arns).map((i) => fleetIds.userArn(i, r)).join(', ')}]`,
+      ].join('\n'),
+      [
+        'apiVersion: workspace-reconciler/v1',
+        'kind: WorkSpaceApplications',
+        `metadata: { name: fleet-workspaces-${r} }`,
+        'spec:',
+        `  region: ${r}`,
+        `  workspaceIds: [${range(o.workspaces).map(fleetIds.workspaceId).join(', ')}]`,
+        `  applicationIds: [${range(o.apps).map(fleetIds.applicationId).join(', ')}]`,
+      ].join('\n'),
+    ])
+    .join('\n---\n') + '\n';
 }

@@ -17,7 +17,7 @@ import { advance, type AssociationState } from './workspaces-state.js';
 export type { CallRecord } from './calls.js';
 export { ApiError, SandboxOptionError, SeedError } from './errors.js';
 export type { AssociationErrorCode, DeployOutcomeFault, FailedListFault, FaultOptions, ScriptedErrorFault } from './faults.js';
-export { buildFleetSeed, fleetIds, type FleetOptions } from './fleet.js';
+export { buildFleetSeed, fleetDesiredState, fleetIds, type FleetOptions } from './fleet.js';
 export type { SandboxOptions } from './options.js';
 export type { QuotaOptions, RateLimit, ServiceQuota } from './quotas.js';
 export { seededRandom } from './random.js';

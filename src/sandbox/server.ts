@@ -88,6 +88,7 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   const target = req.headers['x-amz-target'];
   const service: ServiceName = target !== undefined ? 'workspaces' : 'connect';
   const rec: CallRecord = { service, operation: 'Unknown', region: '', accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
+  if (typeof req.headers['user-agent'] === 'string') rec.userAgent = req.headers['user-agent'];
   try {
     let text: string;
     try {

@@ -83,10 +83,12 @@ describe('examples/deploy', () => {
       [
         'github-actions/reconcile.yml',
         'iam/assume-roles.json',
+        'iam/policy-lease-table.json',
         'iam/policy-readonly.json',
         'iam/policy.json',
         'iam/trust-policy.json',
         'kubernetes/cronjob.yaml',
+        'kubernetes/deployment-ha.yaml',
         'kubernetes/deployment.yaml',
         'kubernetes/prometheusrule.yaml',
         'prometheus/alerts.yaml',
@@ -109,9 +111,11 @@ describe('examples/deploy', () => {
     // Read in hooks, not while mocha collects tests: a broken file fails these tests, not the run.
     let policy: Obj;
     let readonly: Obj;
+    let leases: Obj;
     before(() => {
       policy = JSON.parse(readFileSync(join(DEPLOY, 'iam/policy.json'), 'utf8'));
       readonly = JSON.parse(readFileSync(join(DEPLOY, 'iam/policy-readonly.json'), 'utf8'));
+      leases = JSON.parse(readFileSync(join(DEPLOY, 'iam/policy-lease-table.json'), 'utf8'));
     });
 
     const cases: { reason: string; statements: () => Obj[]; want: string[] }[] = [
@@ -119,6 +123,11 @@ describe('examples/deploy', () => {
       { reason: "policy.json's read statements hold only the read actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Read')), want: READ_ACTIONS },
       { reason: "policy.json's write statements hold only the write actions", statements: () => policy.Statement.filter((s: Obj) => s.Sid.startsWith('Write')), want: WRITE_ACTIONS },
       { reason: 'policy-readonly.json grants only the read actions', statements: () => readonly.Statement, want: READ_ACTIONS },
+      {
+        reason: 'policy-lease-table.json grants exactly what the lease table is used for (no CreateTable: the table is made beforehand)',
+        statements: () => leases.Statement,
+        want: ['dynamodb:DescribeTable', 'dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      },
     ];
     for (const tc of cases) {
       it(tc.reason, () => {
@@ -153,7 +162,7 @@ describe('examples/deploy', () => {
     });
 
     it('every statement allows, has no wildcard action and no bare "*" resource', () => {
-      for (const doc of [policy, readonly]) {
+      for (const doc of [policy, readonly, leases]) {
         assert.equal(doc.Version, '2012-10-17');
         for (const s of doc.Statement as Obj[]) {
           assert.equal(s.Effect, 'Allow', s.Sid);
@@ -227,6 +236,44 @@ describe('examples/deploy', () => {
       const mount = (daemon.volumeMounts as Obj[]).find((m) => m.mountPath === root) as Obj;
       assert.equal(mount.readOnly, true);
       assert.ok((sync.volumeMounts as Obj[]).some((m) => m.name === mount.name && m.mountPath === root));
+    });
+  });
+
+  describe('kubernetes/deployment-ha.yaml', () => {
+    let deployment: Obj;
+    let pod: Obj;
+    let daemon: Obj;
+    let pdb: Obj;
+    before(() => {
+      [deployment] = manifests('kubernetes/deployment-ha.yaml', 'Deployment');
+      [pdb] = manifests('kubernetes/deployment-ha.yaml', 'PodDisruptionBudget');
+      pod = deployment.spec.template.spec;
+      daemon = (pod.containers as Obj[]).find((c) => c.args?.[0] === 'run') as Obj;
+    });
+
+    it('runs two replicas that coordinate through a lease table', () => {
+      assert.equal(deployment.spec.replicas, 2);
+      assert.match(flag(daemon.args, '--lease-table') ?? '', /^[A-Za-z0-9_.-]{3,255}$/);
+      assert.ok(!daemon.args.includes('--create-lease-table'), 'the table is created beforehand: the pods need no CreateTable');
+    });
+    it('a PodDisruptionBudget keeps one replica up through voluntary disruptions, and selects these pods', () => {
+      assert.equal(pdb.spec.minAvailable, 1);
+      assert.ok(pdb.spec.minAvailable < deployment.spec.replicas);
+      assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+      assert.equal(pdb.metadata.namespace, deployment.metadata.namespace);
+    });
+    it('rolls out without taking a replica away first, and spreads the pods over nodes', () => {
+      assert.equal(deployment.spec.strategy.type, 'RollingUpdate');
+      assert.equal(deployment.spec.strategy.rollingUpdate.maxUnavailable, 0);
+      assert.equal(pod.topologySpreadConstraints[0].topologyKey, 'kubernetes.io/hostname');
+    });
+    it('probes /healthz and /readyz on the --listen port (0.0.0.0) and drains longer than --shutdown-timeout', () => {
+      const port = Number((flag(daemon.args, '--listen') ?? '').split(':')[1]);
+      assert.equal(flag(daemon.args, '--listen'), `0.0.0.0:${port}`);
+      const portOf = (p: Obj) => (typeof p.httpGet.port === 'number' ? p.httpGet.port : (daemon.ports as Obj[]).find((x) => x.name === p.httpGet.port)?.containerPort);
+      assert.deepEqual([daemon.livenessProbe.httpGet.path, portOf(daemon.livenessProbe)], ['/healthz', port]);
+      assert.deepEqual([daemon.readinessProbe.httpGet.path, portOf(daemon.readinessProbe)], ['/readyz', port]);
+      assert.ok(pod.terminationGracePeriodSeconds > seconds(flag(daemon.args, '--shutdown-timeout')));
     });
   });
 
@@ -408,7 +455,7 @@ describe('examples/deploy', () => {
       });
     }
 
-    for (const file of ['kubernetes/deployment.yaml', 'kubernetes/cronjob.yaml']) {
+    for (const file of ['kubernetes/deployment.yaml', 'kubernetes/deployment-ha.yaml', 'kubernetes/cronjob.yaml']) {
       it(`${file} runs the tool's image by digest`, () => {
         const [workload] = yamlDocs(join(DEPLOY, file)).filter((d) => d.kind === 'Deployment' || d.kind === 'CronJob');
         const pod = workload.kind === 'CronJob' ? workload.spec.jobTemplate.spec.template.spec : workload.spec.template.spec;
