@@ -125,8 +125,9 @@ describe('coordination: replicas of `run` (processes, dynalite, sandbox)', funct
     const late = calls.slice(mark).filter((c) => isMutating(c) && writerOf(c) === 'a' && c.time < back);
     assert.deepEqual(late.map((c) => `${c.region} ${c.operation}`), [], 'a wrote after its leases were taken');
     assertNoOverlap(calls, [pausedOne, b]);
-    const took = b.ownership().filter((e) => e.event === 'acquired');
-    assert.deepEqual(took.slice(0, SHARDS.length).map((e) => e.how), SHARDS.map(() => 'expired'), JSON.stringify(took));
+    // b's first take of each shard (a loaded machine may make it lose and retake some later).
+    const first = SHARDS.map((s) => acquiredBy(b, s)[0]?.how);
+    assert.deepEqual(first, SHARDS.map(() => 'expired'), JSON.stringify(b.ownership()));
   });
 
   it('SIGTERM: the replica releases its leases and exits 0; the other takes them at once (free, not expired)', async () => {
@@ -136,12 +137,13 @@ describe('coordination: replicas of `run` (processes, dynalite, sandbox)', funct
     const owners = await spread(world, ['r1', 'r2']);
     await waitFor('the fleet converged', () => world.converged(), WAIT);
     const released = owners.get('r1') ?? [];
+    const terminated = Date.now();
     r1.cli.child.kill('SIGTERM');
     const exit = await r1.cli.done;
     assert.equal(exit.code, 0, exit.stderr);
     assert.deepEqual(r1.logged('shard released').map((l) => l.shard).sort(), released);
     await waitForAsync('r2 to hold every shard', async () => (await world.owners()).get('r2')?.length === SHARDS.length, WAIT);
     assertNoOverlap(await callsWithLogs(world), [r1, r2]);
-    for (const shard of released) assert.deepEqual(acquiredBy(r2, shard).at(-1)?.how, 'free', `${shard} was taken as released`);
+    for (const shard of released) assert.equal(acquiredBy(r2, shard).find((e) => e.time >= terminated)?.how, 'free', `${shard} was taken as released`);
   });
 });
