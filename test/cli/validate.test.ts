@@ -7,6 +7,7 @@ import { assertNoStackTrace, cliEnv, literal, parseJson, removeDir, runCli, temp
 const DEPLOY_FILES = [
   'examples/deploy/github-actions/reconcile.yml',
   'examples/deploy/kubernetes/cronjob.yaml',
+  'examples/deploy/kubernetes/deployment-ha.yaml',
   'examples/deploy/kubernetes/deployment.yaml',
   'examples/deploy/kubernetes/prometheusrule.yaml',
   'examples/deploy/prometheus/alerts.yaml',

@@ -1,7 +1,7 @@
 /**
  * Several replicas as an operator runs them: real processes of the built binary (`npm run build`
  * first), sharing a lease table on dynalite, against the sandbox. Four regions give four shards;
- * leases are short (1.5 s, renew deadline 1 s, retry 200 ms) and every wait is a bounded wait
+ * leases are short (3 s, renew deadline 2 s, retry 250 ms) and every wait is a bounded wait
  * for a condition, so a loaded machine makes the tests slower, not flaky. No assertion is about
  * speed (that is `npm run bench -- failover`).
  */
@@ -134,14 +134,18 @@ describe('coordination: replicas of `run` (processes, dynalite, sandbox)', funct
     const world = (w = await startReplicaWorld());
     const r1 = await world.start('r1');
     const r2 = await world.start('r2');
-    const owners = await spread(world, ['r1', 'r2']);
+    await spread(world, ['r1', 'r2']);
     await waitFor('the fleet converged', () => world.converged(), WAIT);
-    const released = owners.get('r1') ?? [];
+    await callsWithLogs(world);
+    const held = r1.holds();
+    assert.ok(held.length > 0, 'r1 holds shards when it is stopped');
     const terminated = Date.now();
     r1.cli.child.kill('SIGTERM');
     const exit = await r1.cli.done;
     assert.equal(exit.code, 0, exit.stderr);
-    assert.deepEqual(r1.logged('shard released').map((l) => l.shard).sort(), released);
+    // What it held it gave back (unless a loaded machine made it miss a deadline in between).
+    const released = r1.logged('shard released').map((l) => String(l.shard)).sort();
+    assert.ok(released.length > 0 && released.every((s) => held.includes(s)), `released ${released.join()} of ${held.join()}`);
     await waitForAsync('r2 to hold every shard', async () => (await world.owners()).get('r2')?.length === SHARDS.length, WAIT);
     assertNoOverlap(await callsWithLogs(world), [r1, r2]);
     for (const shard of released) assert.equal(acquiredBy(r2, shard).find((e) => e.time >= terminated)?.how, 'free', `${shard} was taken as released`);
