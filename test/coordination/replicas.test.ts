@@ -136,9 +136,9 @@ describe('coordination: replicas of `run` (processes, dynalite, sandbox)', funct
     const r2 = await world.start('r2');
     await spread(world, ['r1', 'r2']);
     await waitFor('the fleet converged', () => world.converged(), WAIT);
-    await callsWithLogs(world);
+    // A loaded machine can make a replica miss a deadline and lose its shards for a moment.
+    await waitFor('r1 to hold a shard', () => r1.holds().length > 0, WAIT);
     const held = r1.holds();
-    assert.ok(held.length > 0, 'r1 holds shards when it is stopped');
     const terminated = Date.now();
     r1.cli.child.kill('SIGTERM');
     const exit = await r1.cli.done;

@@ -98,7 +98,18 @@ export async function startReplicaWorld(o: { onCall?: (c: CallRecord) => void } 
         ['run', join(dir, 'desired'), '--listen', '127.0.0.1:0', '--debounce', '50ms', '--lock-dir', join(dir, `lock-${name}`), ...FAST, '--lease-table', TABLE, '--create-lease-table', ...LEASE_ARGS, '--lease-identity', name, ...extra],
         { env: cliEnv(dir, sandbox, { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }) },
       );
-      const logs = () => parseLogs(cli.stderr);
+      // Parsed as they come (the tests poll often; reparsing all of stderr each time would load
+      // this process, which serves the lease table to the replicas).
+      const parsed: LogLine[] = [];
+      let consumed = 0;
+      const logs = () => {
+        const end = cli.stderr.lastIndexOf('\n') + 1;
+        if (end > consumed) {
+          parsed.push(...parseLogs(cli.stderr.slice(consumed, end)));
+          consumed = end;
+        }
+        return parsed;
+      };
       await waitFor(`${name}: "daemon starting"`, () => logs().some((l) => l.msg === 'daemon starting') || cli.child.exitCode !== null, { timeoutMs: 30_000 });
       const line = logs().find((l) => l.msg === 'daemon starting');
       assert.ok(line, `${name} did not start:\n${cli.stderr}`);
@@ -163,7 +174,7 @@ export async function callsWithLogs(world: ReplicaWorld): Promise<CallRecord[]> 
     if (r.cli.child.exitCode !== null || r.cli.child.signalCode !== null) continue;
     const n = r.logged('SIGHUP: reloading the desired state').length;
     r.cli.child.kill('SIGHUP');
-    await waitFor(`${r.name}: the SIGHUP marker`, () => r.logged('SIGHUP: reloading the desired state').length > n, { timeoutMs: 60_000 });
+    await waitFor(`${r.name}: the SIGHUP marker`, () => r.logged('SIGHUP: reloading the desired state').length > n, { timeoutMs: 60_000, intervalMs: 20 });
   }
   return calls;
 }
