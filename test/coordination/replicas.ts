@@ -181,7 +181,7 @@ export async function callsWithLogs(world: ReplicaWorld): Promise<CallRecord[]> 
 
 /**
  * No two replicas ever wrote to the same shard at the same time: in each region, whenever the
- * writer of mutating calls changes (in the order the sandbox received them), the new writer
+ * writer of mutating calls changes (in the order their requests began to arrive), the new writer
  * acquired the shard after the previous writer's last call there, and every writer acquired it
  * before its first call. (Acquiring implies the previous owner released it, handed it over
  * after its calls in flight landed, or stopped renewing for a whole lease duration.)
@@ -190,10 +190,12 @@ export function assertNoOverlap(calls: readonly CallRecord[], replicas: Iterable
   const own = new Map([...replicas].map((r) => [r.name, r.ownership()]));
   let writes = 0;
   let switches = 0;
+  // By arrival (the sandbox logs a call when answered; a request can take long to arrive whole).
+  const byArrival = [...calls].sort((x, y) => x.time - y.time);
   for (const region of REGIONS) {
     const shard = `default/${region}`;
     let prev: { writer: string; time: number } | undefined;
-    for (const c of calls) {
+    for (const c of byArrival) {
       if (c.region !== region || !isMutating(c)) continue;
       const writer = writerOf(c);
       if (writer === undefined) continue; // the test's own calls (drift made by hand)
