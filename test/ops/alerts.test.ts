@@ -12,14 +12,17 @@ import { parseAllDocuments } from 'yaml';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { cliEnv, FAST, removeDir, ROOT, startCli, tempDir, waitFor, type RunningCli } from '../cli/helpers.js';
 import { samples, waitForAsync } from '../daemon/harness.js';
+import { startLocalDynamo, type LocalDynamo } from '../coordination/local-dynamodb.js';
 
 const PLAIN = join(ROOT, 'examples/deploy/prometheus/alerts.yaml');
 /**
  * The daemon scraped: observe-only on the demo world as seeded, so it drifts (the per-target
- * drift series exist) and its passes succeed (the last-success timestamps exist). A rule on a
- * metric served only in another setup (e.g. with --lease-table) needs that setup added here.
+ * drift series exist) and its passes succeed (the last-success timestamps exist); and one
+ * replica of several (--lease-table on a local dynalite), so the coordination metrics the
+ * coordination rules name are served too.
  */
-const DAEMON_ARGS = ['--observe-only'];
+const LEASE_TABLE = 'reconciler-leases';
+const DAEMON_ARGS = ['--observe-only', '--lease-table', LEASE_TABLE, '--create-lease-table', '--lease-identity', 'alerts-test'];
 const OPERATOR = join(ROOT, 'examples/deploy/kubernetes/prometheusrule.yaml');
 
 type Obj = Record<string, any>; // parsed YAML is untyped by nature
@@ -138,6 +141,7 @@ describe('examples/deploy: alerting rules', () => {
     let sb: Sandbox | undefined;
     let dir: string | undefined;
     let cli: RunningCli | undefined;
+    let db: LocalDynamo | undefined;
     afterEach(async () => {
       if (cli && cli.child.exitCode === null && cli.child.signalCode === null) {
         cli.child.kill('SIGKILL');
@@ -145,6 +149,8 @@ describe('examples/deploy: alerting rules', () => {
       }
       cli = undefined;
       await sb?.close();
+      await db?.close();
+      db = undefined;
       await removeDir(dir);
     });
 
@@ -152,7 +158,8 @@ describe('examples/deploy: alerting rules', () => {
       dir = await tempDir('alerts-test-');
       for (const part of ['connect', 'workspaces']) await cp(join(ROOT, 'examples', part), join(dir, 'desired', part), { recursive: true });
       sb = await startSandbox({ stepDelayMs: 20, quotas: false });
-      cli = await startCli(['run', join(dir, 'desired'), ...DAEMON_ARGS, '--listen', '127.0.0.1:0', ...FAST], { env: cliEnv(dir, sb) });
+      db = await startLocalDynamo();
+      cli = await startCli(['run', join(dir, 'desired'), ...DAEMON_ARGS, '--listen', '127.0.0.1:0', ...FAST], { env: cliEnv(dir, sb, { AWS_ENDPOINT_URL_DYNAMODB: db.endpoint }) });
       const c = cli;
       const listen = () => c.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'daemon starting')?.listen;
       await waitFor('"daemon starting"', () => listen() !== undefined || c.child.exitCode !== null);
@@ -160,7 +167,12 @@ describe('examples/deploy: alerting rules', () => {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, c.stderr);
       await waitForAsync('/readyz 200', async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 20_000 });
 
-      const text = await (await fetch(`${url}/metrics`)).text();
+      // Ready comes before the first pass over a shard taken: wait until that pass has drifted.
+      let text = '';
+      await waitForAsync('drift series on /metrics', async () => {
+        text = await (await fetch(`${url}/metrics`)).text();
+        return samples(text, 'workspace_reconciler_drift_since_timestamp_seconds').length > 0;
+      }, { timeoutMs: 20_000 });
       const served = new Set(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(l)![0]));
       const named = new Set(rulesOf(await plainGroups()).flatMap((r) => metricNames(r.expr)));
       assert.ok(named.size >= 4, [...named].join(', '));
@@ -170,6 +182,8 @@ describe('examples/deploy: alerting rules', () => {
       assert.ok(drift.length > 0);
       for (const s of drift) assert.deepEqual(Object.keys(s.labels).sort(), ['document', 'kind', 'target']);
       for (const s of samples(text, 'workspace_reconciler_last_successful_reconcile_timestamp_seconds')) assert.deepEqual(Object.keys(s.labels), ['controller']);
+      // The coordination rules group by the lease name controller-runtime's metric carries.
+      assert.deepEqual(samples(text, 'leader_election_master_status').map((s) => s.labels), [{ name: 'workspace-reconciler' }]);
     });
   });
 });
