@@ -18,7 +18,7 @@ import {
   type WorkspaceResourceAssociation,
   type WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
-import { accountField, type WorkSpaceTarget } from '../../model/desired.js';
+import { accountField, DEFAULT_ACCOUNT, type WorkSpaceTarget } from '../../model/desired.js';
 import type { ObservedWorkSpace } from '../../model/observed.js';
 import type { ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAwsError } from '../errors.js';
@@ -41,9 +41,6 @@ export interface WorkSpacesProviderOptions {
 }
 
 const NO_REGION = '-';
-
-/** The account of a target until targets name one: the group is "(account, region)". */
-export const DEFAULT_ACCOUNT = 'default';
 
 /** The observation group of a region of an account: every WorkSpace in it can share one view. */
 export function observationGroup(region: string | undefined, account = DEFAULT_ACCOUNT): string {
@@ -101,7 +98,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
 
   /** All WorkSpaces of an account and region form one group: the application-side view sees them together. */
   groupKey(target: WorkSpaceTarget): string {
-    return observationGroup(target.region);
+    return observationGroup(target.region, target.account);
   }
 
   /**
@@ -145,19 +142,19 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     let abandoned = false;
     try {
       if (choice.view === 'catalogue' && known.catalogue === undefined) {
-        known.catalogue = await this.catalogue(region, signal, counter);
+        known.catalogue = await this.catalogue(first.account, region, signal, counter);
         const pages = sum(new Set([...known.catalogue, ...listedApps]), estimate);
         choice = chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages: pages });
       } else if (choice.view === 'catalogue') {
-        known.catalogue = await this.catalogue(region, signal, counter);
+        known.catalogue = await this.catalogue(first.account, region, signal, counter);
       }
       if (choice.view === 'listed') scanned = listedApps;
       else if (choice.view === 'catalogue') scanned = new Set([...known.catalogue!, ...listedApps]);
-      if (scanned) seen = await this.applicationSide(region, scanned, known, signal, counter, budget);
+      if (scanned) seen = await this.applicationSide(first.account, region, scanned, known, signal, counter, budget);
     } catch (err) {
       if (signal?.aborted) throw err;
       if (!(err instanceof OverBudget)) {
-        const error = err instanceof AwsCallError ? err : classifyAwsError(err, { service: 'workspaces', region, operation: 'DescribeApplicationAssociations' });
+        const error = err instanceof AwsCallError ? err : classifyAwsError(err, { service: 'workspaces', ...accountField(first.account), region, operation: 'DescribeApplicationAssociations' });
         for (const t of dueTargets) out.set(t.key, { ok: false, error });
         this.onView?.({ group, view: choice.view, expected: choice.calls, calls: counter.calls, due: dueTargets.length });
         return out;
@@ -187,9 +184,9 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
   }
 
   /** Every application id of the catalogue (DescribeApplications, 25 per page). */
-  private async catalogue(region: string, signal: AbortSignal | undefined, counter: { calls: number }): Promise<string[]> {
-    const client = this.clients.workspaces(region);
-    const info: CallInfo = { service: 'workspaces', region, operation: 'DescribeApplications' };
+  private async catalogue(account: string, region: string, signal: AbortSignal | undefined, counter: { calls: number }): Promise<string[]> {
+    const client = this.clients.workspaces(region, account);
+    const info: CallInfo = { service: 'workspaces', ...accountField(account), region, operation: 'DescribeApplications' };
     return collectPages(
       this.gate,
       info,
@@ -207,6 +204,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
    * cost more than `budget` calls.
    */
   private async applicationSide(
+    account: string,
     region: string,
     apps: ReadonlySet<string>,
     known: GroupKnowledge,
@@ -214,8 +212,8 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     counter: { calls: number },
     budget: number,
   ): Promise<Seen> {
-    const client = this.clients.workspaces(region);
-    const info: CallInfo = { service: 'workspaces', region, operation: 'DescribeApplicationAssociations' };
+    const client = this.clients.workspaces(region, account);
+    const info: CallInfo = { service: 'workspaces', ...accountField(account), region, operation: 'DescribeApplicationAssociations' };
     const seen: Seen = new Map();
     let over = false;
     await Promise.all(
