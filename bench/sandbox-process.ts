@@ -22,9 +22,10 @@ export class SandboxChild {
     this.lines = lines;
   }
 
-  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number }): Promise<SandboxChild> {
+  /** `driftEvery`: every n-th Connect workspace and WorkSpace starts with nothing associated. */
+  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number; driftEvery?: number }): Promise<SandboxChild> {
     const script = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-child.js');
-    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs })], {
+    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs, driftEvery: o.driftEvery })], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
