@@ -40,6 +40,12 @@ export class SandboxChild {
     return JSON.parse(line.value as string) as SandboxStats;
   }
 
+  /** Forget the calls counted so far. */
+  async reset(): Promise<void> {
+    this.child.stdin.write('reset\n');
+    await this.stats(); // answered after the reset: the reset is done
+  }
+
   async stop(): Promise<void> {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.stdin.write('exit\n');

@@ -52,13 +52,15 @@ export class Observer {
   scans = 0;
 
   /**
-   * @param expecting Whether a target will ask for an observation soon (its key is queued for a
-   *   worker): a scan counts it as due, so one scan can serve it instead of a call of its own.
+   * @param expecting For a target that will ask for an observation soon (its key is queued for a
+   *   worker), the `minSeq` it will ask with; undefined for any other. A scan counts it as due
+   *   when no observation fresh enough for it exists, so one scan can serve it instead of a call
+   *   of its own.
    */
   constructor(
     private readonly providerFor: ProviderFor,
     private readonly signal?: AbortSignal,
-    private readonly expecting?: (key: string) => boolean,
+    private readonly expecting?: (key: string) => number | undefined,
   ) {}
 
   /** The current sequence: a scan that starts after this call is fresh for anything done before it. */
@@ -137,7 +139,14 @@ export class Observer {
     const members = [...g.members.values()];
     if (!g.members.has(sample.key)) members.push(sample);
     const due = new Set(wanted);
-    if (this.expecting) for (const m of members) if (this.expecting(m.key)) due.add(m.key);
+    if (this.expecting) {
+      for (const m of members) {
+        const minSeq = this.expecting(m.key);
+        if (minSeq === undefined || due.has(m.key)) continue;
+        const last = g.last.get(m.key);
+        if (!last || last.seq <= minSeq) due.add(m.key);
+      }
+    }
     const seq = ++this.seq;
     this.scans++;
     const promise = provider.observe(members, this.signal, due).then(

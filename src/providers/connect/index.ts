@@ -163,13 +163,14 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     const sizes = this.sizesOf(group);
     for (const t of targets) {
       if (complete !== undefined && !complete.has(t.workspaceId)) continue;
-      const observed: ObservedConnect = {
-        type: 'connect',
-        key: t.key,
-        associated: new Set(byWorkspace.get(t.workspaceId) ?? []),
-      };
+      // Each workspace's set is its one target's (a key names one workspace of one instance).
+      const observed: ObservedConnect = { type: 'connect', key: t.key, associated: byWorkspace.get(t.workspaceId) ?? new Set() };
       sizes.set(t.workspaceId, observed.associated.size);
-      const named = new Map([...observed.associated].flatMap((arn) => (names.has(arn) ? [[arn, names.get(arn)!] as const] : [])));
+      const named = new Map<string, string>();
+      for (const arn of observed.associated) {
+        const name = names.get(arn);
+        if (name !== undefined) named.set(arn, name);
+      }
       if (named.size > 0) observed.names = named;
       out.set(t.key, { ok: true, observed });
     }
@@ -387,7 +388,7 @@ function collect(items: readonly WorkspaceAssociationSearchSummary[], names: Map
     if (!set) into.set(a.WorkspaceId, (set = new Set()));
     set.add(a.ResourceArn);
     // Free with the scan: names beside ids in plan without any extra call.
-    if (a.ResourceName) names.set(a.ResourceArn, `${a.ResourceType === 'ROUTING_PROFILE' ? 'routing profile' : 'user'} ${a.ResourceName}`);
+    if (a.ResourceName && !names.has(a.ResourceArn)) names.set(a.ResourceArn, `${a.ResourceType === 'ROUTING_PROFILE' ? 'routing profile' : 'user'} ${a.ResourceName}`);
   }
   return into;
 }
