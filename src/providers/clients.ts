@@ -173,7 +173,7 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.connectClients.get(key);
     if (!client) {
-      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
+      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
       if (this.options.fence) installFence(client, 'connect', account, region, this.options.fence);
       withoutSdkLog(client);
       this.connectClients.set(key, client);
@@ -185,7 +185,7 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.workspacesClients.get(key);
     if (!client) {
-      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
       if (this.options.fence) installFence(client, 'workspaces', account, region, this.options.fence);
       withoutSdkLog(client);
       this.workspacesClients.set(key, client);
@@ -256,6 +256,15 @@ export class ClientFactory {
  */
 function withoutSdkLog(client: ConnectClient | WorkSpacesClient): void {
   client.middlewareStack.remove('loggerMiddleware');
+}
+
+/**
+ * The options of one `send`: none without a signal. The SDK reuses a command's resolved
+ * middleware (`cacheMiddleware`) only for a call sent without options; a `{abortSignal:
+ * undefined}` would rebuild the whole middleware stack on every call.
+ */
+export function sendOptions(signal: AbortSignal | undefined): { abortSignal: AbortSignal } | undefined {
+  return signal ? { abortSignal: signal } : undefined;
 }
 
 /**

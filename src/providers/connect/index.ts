@@ -20,7 +20,7 @@ import {
 import type { Logger } from 'pino';
 import { accountField, DEFAULT_ACCOUNT, type ConnectTarget } from '../../model/desired.js';
 import type { ObservedConnect } from '../../model/observed.js';
-import type { ClientFactory } from '../clients.js';
+import { sendOptions, type ClientFactory } from '../clients.js';
 import { NotSent, ObserveOnlyViolation, RetryableError, TerminalError, classifyAwsError, type AwsCallError } from '../errors.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
 import { MAX_BATCH, interpretBatch, type BatchOperation } from './batch.js';
@@ -275,7 +275,7 @@ export class ConnectProvider implements Provider<ConnectTarget> {
     const SearchCriteria = workspaceId === undefined ? undefined : workspaceCriteria(workspaceId);
     return this.gate.call(info, () => {
       calls.n++;
-      return client.send(new SearchWorkspaceAssociationsCommand({ InstanceId: instanceId, MaxResults: this.pageSize, NextToken, SearchCriteria }), { abortSignal: signal });
+      return client.send(new SearchWorkspaceAssociationsCommand({ InstanceId: instanceId, MaxResults: this.pageSize, NextToken, SearchCriteria }), sendOptions(signal));
     });
   }
 
@@ -306,8 +306,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
         if (sent.length === 0) throw new NotSent();
         const input = { InstanceId: target.instanceId, WorkspaceId: target.workspaceId, ResourceArns: sent };
         return action.type === 'associate'
-          ? client.send(new AssociateWorkspaceCommand(input), { abortSignal: signal })
-          : client.send(new DisassociateWorkspaceCommand(input), { abortSignal: signal });
+          ? client.send(new AssociateWorkspaceCommand(input), sendOptions(signal))
+          : client.send(new DisassociateWorkspaceCommand(input), sendOptions(signal));
       });
     } catch (err) {
       if (err instanceof NotSent) return { done: [], failed: [], skipped: [...items] };

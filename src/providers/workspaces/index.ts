@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-workspaces';
 import { accountField, DEFAULT_ACCOUNT, type WorkSpaceTarget } from '../../model/desired.js';
 import type { ObservedWorkSpace } from '../../model/observed.js';
-import type { ClientFactory } from '../clients.js';
+import { sendOptions, type ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
@@ -192,7 +192,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       info,
       (NextToken) => {
         counter.calls++;
-        return client.send(new DescribeApplicationsCommand({ MaxResults: APPLICATION_PAGE_SIZE, NextToken }), { abortSignal: signal });
+        return client.send(new DescribeApplicationsCommand({ MaxResults: APPLICATION_PAGE_SIZE, NextToken }), sendOptions(signal));
       },
       (p) => (p.Applications ?? []).flatMap((a) => (a.ApplicationId ? [a.ApplicationId] : [])),
     );
@@ -232,7 +232,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
               counter.calls++;
               return client.send(
                 new DescribeApplicationAssociationsCommand({ ApplicationId, AssociatedResourceTypes: ['WORKSPACE'], MaxResults: APPLICATION_PAGE_SIZE, NextToken }),
-                { abortSignal: signal },
+                sendOptions(signal),
               );
             },
             (p) => {
@@ -285,7 +285,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       const info = this.info('DeployWorkspaceApplications', target);
       // Force only when asked: it retries failed deployments, which a plain deploy leaves alone.
       const input = { WorkspaceId, Force: action.force || undefined };
-      const out = await this.send(info, signal, (c) => c.send(new DeployWorkspaceApplicationsCommand(input), { abortSignal: signal }));
+      const out = await this.send(info, signal, (c) => c.send(new DeployWorkspaceApplicationsCommand(input), sendOptions(signal)));
       return { done: [WorkspaceId], failed: [], requestId: out.$metadata.requestId };
     }
 
@@ -297,7 +297,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     if (action.type === 'associate') {
       const info = this.info('AssociateWorkspaceApplication', target);
       try {
-        const out = await this.send(info, signal, (c) => c.send(new AssociateWorkspaceApplicationCommand(input), { abortSignal: signal }));
+        const out = await this.send(info, signal, (c) => c.send(new AssociateWorkspaceApplicationCommand(input), sendOptions(signal)));
         return { done: [ApplicationId], failed: [], requestId: out.$metadata.requestId };
       } catch (err) {
         // Already associated (in whatever state): the wanted fact holds, so the action is done.
@@ -312,7 +312,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       const out = await this.send(info, signal, (c) => {
         // A removal is sent only if the desired state still calls for it at this moment.
         if (stillWanted && !stillWanted(ApplicationId)) throw new NotSent();
-        return c.send(new DisassociateWorkspaceApplicationCommand(input), { abortSignal: signal });
+        return c.send(new DisassociateWorkspaceApplicationCommand(input), sendOptions(signal));
       });
       return { done: [ApplicationId], failed: [], requestId: out.$metadata.requestId };
     } catch (err) {
@@ -330,7 +330,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     const info = this.info('DescribeWorkspaceAssociations', target);
     try {
       const input = { WorkspaceId: target.workspaceId, AssociatedResourceTypes: ['APPLICATION' as const] };
-      const out = await this.send(info, signal, (c) => c.send(new DescribeWorkspaceAssociationsCommand(input), { abortSignal: signal }));
+      const out = await this.send(info, signal, (c) => c.send(new DescribeWorkspaceAssociationsCommand(input), sendOptions(signal)));
       const observed: ObservedWorkSpace = {
         type: 'workspaces',
         key: target.key,
