@@ -72,6 +72,15 @@ export interface ActionResult {
   requestId?: string;
 }
 
+export interface ObserveOptions {
+  /**
+   * Every association of each target, whatever its desired state lists (export): WorkSpaces are
+   * then read one DescribeWorkspaceAssociations each, never through the application-side view
+   * of the listed applications only.
+   */
+  complete?: boolean;
+}
+
 /** The observation of one target, or why it could not be observed. */
 export type ObserveOutcome = { ok: true; observed: Observed } | { ok: false; error: AwsCallError };
 
@@ -88,7 +97,7 @@ export interface Provider<T extends Target = Target> {
    * is in `due` (default: all of them) must have an outcome; the others may be observed too when
    * that costs nothing more (a scan that sees them anyway), and are left out otherwise.
    */
-  observe(targets: T[], signal?: AbortSignal, due?: ReadonlySet<string>): Promise<Map<string, ObserveOutcome>>;
+  observe(targets: T[], signal?: AbortSignal, due?: ReadonlySet<string>, options?: ObserveOptions): Promise<Map<string, ObserveOutcome>>;
   /** Execute one action. Throws AwsCallError when the call fails as a whole. */
   execute(action: Action, signal?: AbortSignal): Promise<ActionResult>;
 }

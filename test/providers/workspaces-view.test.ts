@@ -91,6 +91,14 @@ describe('providers/workspaces observation view', () => {
       for (const t of targets) assert.deepEqual(applications(got.get(t.key)), []);
     });
 
+    it('complete (export): every WorkSpace read on its own record, whatever the view would cost', async () => {
+      h = await startHarness({ seed: buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 40, appsPerWorkspace: 1, applications: 3 }) });
+      const targets = Array.from({ length: 40 }, (_, i) => target(fleetIds.workspaceId(i), []));
+      const got = await new WorkSpacesProvider({ clients: h.clients }).observe(targets, undefined, undefined, { complete: true });
+      assert.deepEqual(h.sandbox.calls.map((c) => c.operation), Array(40).fill('DescribeWorkspaceAssociations'));
+      for (const t of targets) assert.deepEqual(applications(got.get(t.key)), [{ applicationId: fleetIds.applicationId(0), state: 'COMPLETED' }]);
+    });
+
     it('a prune WorkSpace is never served by the listed applications alone: it sees an application nobody listed', async () => {
       const seed = buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 40, appsPerWorkspace: 1, applications: 2 });
       // ws 0 also has application 1, which no document lists.

@@ -23,7 +23,7 @@ import type { ObservedWorkSpace } from '../../model/observed.js';
 import { sendOptions, type ClientFactory } from '../clients.js';
 import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
-import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOutcome, type Provider } from '../types.js';
+import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOptions, type ObserveOutcome, type Provider } from '../types.js';
 import { toApplications } from './associations.js';
 import { APPLICATION_PAGE_SIZE, chooseView, pagesFor, type ObservationView } from './view.js';
 
@@ -105,7 +105,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
    * Observes the due targets (default all) with the cheapest view; targets the chosen view sees
    * completely anyway are observed too. The gate, not this code, sets the pace of the calls.
    */
-  async observe(targets: WorkSpaceTarget[], signal?: AbortSignal, due?: ReadonlySet<string>): Promise<Map<string, ObserveOutcome>> {
+  async observe(targets: WorkSpaceTarget[], signal?: AbortSignal, due?: ReadonlySet<string>, options?: ObserveOptions): Promise<Map<string, ObserveOutcome>> {
     const out = new Map<string, ObserveOutcome>();
     const first = targets[0];
     if (!first) return out;
@@ -133,7 +133,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       const apps = known.catalogue ?? [...unionDesired(dueTargets)];
       cataloguePages = pagesFor(known.catalogue?.length ?? 0) + sum(new Set([...apps, ...listedApps]), estimate);
     }
-    let choice = this.applicationView ? chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages }) : { view: 'per-workspace' as const, calls: dueTargets.length };
+    let choice = this.applicationView && !options?.complete ? chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages }) : { view: 'per-workspace' as const, calls: dueTargets.length };
     let calls = 0;
     const budget = dueTargets.length; // the per-WorkSpace cost: no view may cost more
     const counter = { calls: 0 };
