@@ -11,6 +11,7 @@ import { printReconcileBench, runReconcileBench } from './reconcile.js';
 import { runSoakBench } from './soak.js';
 import { runResolveBench } from './resolve.js';
 import { runFailoverBench } from './failover.js';
+import { runWorkloadBench } from './workloads.js';
 
 const benches: Record<string, () => Promise<void> | void> = {
   plan: () => printPlanBench(runPlanBench()),
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   export: () => runExportBench(),
   'resync-names': async () => (await import('./resync-names.js')).runResyncNamesBench(),
   failover: () => runFailoverBench(),
+  workloads: async () => void (await runWorkloadBench()),
 };
 
 const args = process.argv.slice(2);

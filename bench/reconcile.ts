@@ -15,6 +15,7 @@ import { createProviders } from '../src/providers/index.js';
 import { RateLimiter } from '../src/reconciler/ratelimit.js';
 import { Reconciler } from '../src/reconciler/reconciler.js';
 import { fleetIds } from '../src/sandbox/fleet.js';
+import { minimumCalls } from './minimum.js';
 import { SandboxChild } from './sandbox-process.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 
@@ -113,17 +114,15 @@ export async function runReconcileBench(o: ReconcileBenchOptions = DEFAULT_RECON
   clients.destroy();
   await sandbox.stop();
 
-  // The fewest calls that can do this: one scan page (nothing associated yet), ⌈500/25⌉ batches
-  // per Connect workspace; per WorkSpace one observation, one associate per application, one
-  // deploy, and one more observation to see the deployment finish.
-  const batches = Math.ceil(o.arnsPerWorkspace / 25);
-  const minByOp: Record<string, number> = {
-    SearchWorkspaceAssociations: 1,
-    AssociateWorkspace: o.connectWorkspaces * batches,
-    DescribeWorkspaceAssociations: 2 * o.workspaces,
-    AssociateWorkspaceApplication: o.workspaces * o.appsPerWorkspace,
-    DeployWorkspaceApplications: o.workspaces,
-  };
+  // The fewest calls that can do this, from the API's rules alone (minimum.ts): one scan page
+  // (nothing associated yet), ⌈500/25⌉ batches per Connect workspace; for WorkSpaces the cheaper
+  // view to observe, one associate per application, one deploy, and one observation (the cheaper
+  // view again) to see the deployments finish.
+  const minByOp = minimumCalls({
+    connect: Array.from({ length: o.connectWorkspaces }, () => ({ has: 0, wants: o.arnsPerWorkspace })),
+    workspaces: Array.from({ length: o.workspaces }, () => ({ has: 0, wants: o.appsPerWorkspace })),
+    applications: o.appsPerWorkspace,
+  }).byOperation;
   const minimum = Object.values(minByOp).reduce((a, b) => a + b, 0);
   // The rate-limit bound: every operation has its own quota and runs in parallel, so the run can
   // be no faster than its slowest operation: (calls − burst) / rate.

@@ -1,16 +1,24 @@
 /**
  * The sandbox for benchmarks, in its own process so its CPU and memory do not count against the
- * reconciler's. argv[2] is JSON: { fleet: FleetOptions, quotaScale, stepDelayMs }. Prints one
+ * reconciler's. argv[2] is JSON: { fleet: FleetOptions, quotaScale, stepDelayMs, driftEvery? }. Prints one
  * JSON line {endpoint} when listening; on stdin "stats" prints the call counts; "exit" stops.
  */
 import { createInterface } from 'node:readline';
 import { buildFleetSeed, startSandbox } from '../src/sandbox/index.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 
-const o = JSON.parse(process.argv[2] ?? '{}') as { fleet: FleetOptions; quotaScale: number; stepDelayMs: number };
+const o = JSON.parse(process.argv[2] ?? '{}') as { fleet: FleetOptions; quotaScale: number; stepDelayMs: number; driftEvery?: number };
 const counts = { total: 0, throttled: 0, byOperation: {} as Record<string, number> };
+const seed = buildFleetSeed(o.fleet);
+if (o.driftEvery) {
+  // Drift: every driftEvery-th Connect workspace and WorkSpace has lost all its associations.
+  for (const region of Object.values(seed.accounts[0]!.regions ?? {})) {
+    region.connect?.instances?.forEach((inst) => inst.workspaces?.forEach((w, i) => i % o.driftEvery! === 0 && (w.associations = [])));
+    region.workspaces?.workspaces?.forEach((w, i) => i % o.driftEvery! === 0 && (w.applications = []));
+  }
+}
 const sandbox = await startSandbox({
-  seed: buildFleetSeed(o.fleet),
+  seed,
   quotas: { scale: o.quotaScale },
   stepDelayMs: o.stepDelayMs,
   callLogLimit: 1,

@@ -22,9 +22,10 @@ export class SandboxChild {
     this.lines = lines;
   }
 
-  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number }): Promise<SandboxChild> {
+  /** `driftEvery`: every n-th Connect workspace and WorkSpace starts with nothing associated. */
+  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number; driftEvery?: number }): Promise<SandboxChild> {
     const script = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-child.js');
-    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs })], {
+    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs, driftEvery: o.driftEvery })], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -37,6 +38,12 @@ export class SandboxChild {
     this.child.stdin.write('stats\n');
     const line = await this.lines.next();
     return JSON.parse(line.value as string) as SandboxStats;
+  }
+
+  /** Forget the calls counted so far. */
+  async reset(): Promise<void> {
+    this.child.stdin.write('reset\n');
+    await this.stats(); // answered after the reset: the reset is done
   }
 
   async stop(): Promise<void> {

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, RateLimiter } from '../src/reconciler/ratelimit.js';
 import type { CallEvent, RateLimit } from '../src/reconciler/ratelimit.js';
 import type { DesiredState } from '../src/config/index.js';
 import { resolveDesired, type ResolveResult } from '../src/resolve/index.js';
+import type { Logger } from 'pino';
 
 export interface CallStats {
   total: number;
@@ -31,6 +32,8 @@ export interface RuntimeOptions {
   fence?: Fence;
   /** Appended to every call's User-Agent, e.g. [['replica', identity]]. Default none. */
   userAgent?: [string, string][];
+  /** Where providers log what an operator should know once (a Connect search filter given up). */
+  logger?: Logger;
 }
 
 export interface Runtime {
@@ -64,7 +67,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     },
   });
   const providers = {
-    connect: new ConnectProvider({ clients, gate: limiter }),
+    connect: new ConnectProvider({ clients, gate: limiter, logger: o.logger }),
     workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
   };
   const lookups = { connect: new ConnectLookupAws({ clients, gate: limiter }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter }) };

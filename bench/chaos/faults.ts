@@ -131,6 +131,14 @@ export const FAULT_KINDS: FaultKind[] = [
       ...(rng.chance(0.5) ? { expireTokens: [{ operation: 'SearchWorkspaceAssociations', times: rng.int(1, 2) }] } : { tokenTtlMs: rng.int(3000, 10_000) }),
     }),
   },
+  // SearchCriteria on SearchWorkspaceAssociations honoured, refused or silently ignored (AWS does not document it).
+  { name: 'search-criteria', p: 0.5, make: ({ rng }) => ({ searchCriteria: rng.pick(['honour', 'reject', 'ignore'] as const) }) },
+  // The application-side view of WorkSpaces fails now and then, like any other read.
+  {
+    name: 'application-view-errors',
+    p: 0.2,
+    make: ({ rng }) => ({ scriptedErrors: [{ operation: rng.pick(['DescribeApplicationAssociations', 'DescribeApplications']), code: rng.pick(['InternalServerException', 'ThrottlingException']), times: rng.int(1, 3) }] }),
+  },
 ];
 
 /** Lists are concatenated; any other key is set by the last fault that gives it. */

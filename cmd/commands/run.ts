@@ -163,6 +163,7 @@ async function runDaemon(paths: string[], o: RunOptions): Promise<number> {
         userAgent,
         signal: abort.signal,
         observeOnly: o.observeOnly,
+        logger: log,
         onCall: (e) => {
           metrics.onCall(e);
           daemon?.onCall(e);

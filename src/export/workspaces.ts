@@ -87,7 +87,8 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
     prune: false,
     documents: [],
   }));
-  const outcomes = await deps.providers.workspaces.observe(targets, signal);
+  // Everything on each WorkSpace, not only what a desired state lists: its own record each.
+  const outcomes = await deps.providers.workspaces.observe(targets, signal, undefined, { complete: true });
   const observed = targets.map((t) => {
     const out = outcomes.get(t.key);
     if (!out) throw new Error(`the observation did not answer for ${t.key}`);

@@ -173,8 +173,9 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.connectClients.get(key);
     if (!client) {
-      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
+      client = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
       if (this.options.fence) installFence(client, 'connect', account, region, this.options.fence);
+      withoutSdkLog(client);
       this.connectClients.set(key, client);
     }
     return client;
@@ -184,8 +185,9 @@ export class ClientFactory {
     const key = `${account}|${region}`;
     let client = this.workspacesClients.get(key);
     if (!client) {
-      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      client = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
       if (this.options.fence) installFence(client, 'workspaces', account, region, this.options.fence);
+      withoutSdkLog(client);
       this.workspacesClients.set(key, client);
     }
     return client;
@@ -245,6 +247,24 @@ export class ClientFactory {
     const backoff = this.options.transientBackoffMs ?? ((n: number) => Math.floor(Math.random() * 50 * 2 ** n));
     return new ReconcilerRetryStrategy(this.options.maxAttempts ?? 3, backoff);
   }
+}
+
+/**
+ * The SDK's logger middleware builds a redacted copy of every request and response (walking all
+ * 500 items of a search page) to hand to its logger, even the default no-op one: a large part of
+ * the CPU an observation costs, for a log nobody writes. The reconciler logs calls itself.
+ */
+function withoutSdkLog(client: ConnectClient | WorkSpacesClient): void {
+  client.middlewareStack.remove('loggerMiddleware');
+}
+
+/**
+ * The options of one `send`: none without a signal. The SDK reuses a command's resolved
+ * middleware (`cacheMiddleware`) only for a call sent without options; a `{abortSignal:
+ * undefined}` would rebuild the whole middleware stack on every call.
+ */
+export function sendOptions(signal: AbortSignal | undefined): { abortSignal: AbortSignal } | undefined {
+  return signal ? { abortSignal: signal } : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The providers, wired from one ClientFactory and one CallGate.
  */
+import type { Logger } from 'pino';
 import type { Target } from '../model/desired.js';
 import type { ClientFactory } from './clients.js';
 import { ConnectProvider } from './connect/index.js';
@@ -9,7 +10,9 @@ import { WorkSpacesProvider } from './workspaces/index.js';
 
 export { ConnectProvider, MAX_PAGE_SIZE, type ConnectProviderOptions } from './connect/index.js';
 export { MAX_BATCH, interpretBatch, type BatchOperation } from './connect/batch.js';
-export { WorkSpacesProvider, type WorkSpacesProviderOptions } from './workspaces/index.js';
+export { WorkSpacesProvider, observationGroup, type ViewEvent, type WorkSpacesProviderOptions } from './workspaces/index.js';
+export { chooseView, pagesFor, type ObservationView, type ViewCounts } from './workspaces/view.js';
+export { chooseSearch, type FilterVerdict } from './connect/filter.js';
 export { UNKNOWN_STATE_AS, toApplications, toAssociationState } from './workspaces/associations.js';
 export * from './types.js';
 export * from './errors.js';
@@ -21,6 +24,8 @@ export interface ProvidersOptions {
   gate?: CallGate;
   /** SearchWorkspaceAssociations page size, 1..500. Default 500 (the API maximum). */
   connectPageSize?: number;
+  /** Where providers log what an operator should know once. Default silent. */
+  logger?: Logger;
 }
 
 export interface Providers {
@@ -30,7 +35,7 @@ export interface Providers {
 
 export function createProviders(options: ProvidersOptions): Providers {
   return {
-    connect: new ConnectProvider({ clients: options.clients, gate: options.gate, pageSize: options.connectPageSize }),
+    connect: new ConnectProvider({ clients: options.clients, gate: options.gate, pageSize: options.connectPageSize, logger: options.logger }),
     workspaces: new WorkSpacesProvider({ clients: options.clients, gate: options.gate }),
   };
 }

@@ -72,6 +72,15 @@ export interface ActionResult {
   requestId?: string;
 }
 
+export interface ObserveOptions {
+  /**
+   * Every association of each target, whatever its desired state lists (export): WorkSpaces are
+   * then read one DescribeWorkspaceAssociations each, never through the application-side view
+   * of the listed applications only.
+   */
+  complete?: boolean;
+}
+
 /** The observation of one target, or why it could not be observed. */
 export type ObserveOutcome = { ok: true; observed: Observed } | { ok: false; error: AwsCallError };
 
@@ -83,8 +92,12 @@ export interface Provider<T extends Target = Target> {
    * observations of one group into one `observe` call.
    */
   groupKey(target: T): string;
-  /** Observe every target given (all of one group), with as few calls as the API allows. */
-  observe(targets: T[], signal?: AbortSignal): Promise<Map<string, ObserveOutcome>>;
+  /**
+   * Observe the targets of one group with as few calls as the API allows. Every target whose key
+   * is in `due` (default: all of them) must have an outcome; the others may be observed too when
+   * that costs nothing more (a scan that sees them anyway), and are left out otherwise.
+   */
+  observe(targets: T[], signal?: AbortSignal, due?: ReadonlySet<string>, options?: ObserveOptions): Promise<Map<string, ObserveOutcome>>;
   /** Execute one action. Throws AwsCallError when the call fails as a whole. */
   execute(action: Action, signal?: AbortSignal): Promise<ActionResult>;
 }

@@ -181,7 +181,12 @@ export class Reconciler {
     this.log = o.logger ?? pino({ level: 'silent' });
     const queue = () => new WorkQueue<string>({ clock: this.clock, backoff: o.backoff, random: o.random });
     this.queues = { connect: queue(), workspaces: queue() };
-    this.observer = new Observer((t) => this.providerFor(t));
+    // A key queued for a worker will ask for an observation soon: a scan counts it as due
+    // (unless an observation fresh enough for it exists already).
+    this.observer = new Observer((t) => this.providerFor(t), undefined, (key) => {
+      const st = this.states.get(key);
+      return st && this.queueOf(st.target).isQueued(key) ? st.minSeq : undefined;
+    });
   }
 
   /**

@@ -159,6 +159,11 @@ export class WorkQueue<K = string> {
     return this.shuttingDown;
   }
 
+  /** The key is queued, ready for a worker (not delayed, not being processed). */
+  isQueued(key: K): boolean {
+    return this.queued.has(key);
+  }
+
   /** Keys ready now. */
   get length(): number {
     return this.queue.length;

@@ -77,9 +77,14 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
   // Tag filters on associations have no documented meaning; refusing is honest, ignoring would pretend.
   if (SearchFilter !== undefined) throw bad('SearchFilter is not supported by the sandbox.');
   const inst = instanceOf(InstanceId);
-  const match = SearchCriteria === undefined ? undefined : compile(SearchCriteria, 'SearchCriteria');
-  const criteriaKey = JSON.stringify(SearchCriteria ?? null);
-  const scope = `SearchWorkspaceAssociations|${inst.id}|${criteriaKey}`;
+  // AWS does not document which FieldName values it accepts (aws-api.md §2.3): the seed decides
+  // whether the criteria are honoured, refused, or silently ignored (the whole instance answered).
+  const mode = SearchCriteria === undefined ? 'honour' : ctx.faults.searchCriteria;
+  if (mode === 'reject') throw bad('SearchCriteria is not valid for this request.');
+  const criteria = mode === 'ignore' ? undefined : SearchCriteria;
+  const match = criteria === undefined ? undefined : compile(criteria, 'SearchCriteria');
+  const criteriaKey = JSON.stringify(criteria ?? null);
+  const scope = `SearchWorkspaceAssociations|${inst.id}|${JSON.stringify(SearchCriteria ?? null)}`;
   let after: string | undefined;
   if (NextToken !== undefined) {
     if (typeof NextToken !== 'string' || NextToken.length < 1 || NextToken.length > 2500) throw bad('NextToken must be 1 to 2500 characters.');
@@ -88,7 +93,7 @@ export function searchWorkspaceAssociations(ctx: CallContext, body: Record<strin
     // AWS documents no lifetime for page tokens; an old one is refused like a bad one.
     if (ctx.faults.tokenExpired('SearchWorkspaceAssociations', tokenIssuedAt(NextToken), ctx.now())) throw bad('The NextToken has expired.');
   }
-  const pinned = pinnedWorkspace(SearchCriteria);
+  const pinned = pinnedWorkspace(criteria);
   // AWS may answer fewer items than asked for; the client must follow NextToken.
   const pageLimit = ctx.faults.maxPageItems > 0 ? Math.min(limit, ctx.faults.maxPageItems) : limit;
   const overlay = inst.lagOverlay({ now: ctx.now(), lagMs: ctx.faults.searchLagMs });

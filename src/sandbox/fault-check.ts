@@ -1,10 +1,10 @@
 /** Validation of fault options (seed `faults`, `--fault-file`, startSandbox `faults`, setFaults). */
 import { Checker } from './check.js';
 import { MODELED_ERRORS, SandboxOptionError, type ServiceName } from './errors.js';
-import { ASSOCIATION_ERROR_CODES, type AssociationErrorCode, type FaultOptions } from './faults.js';
+import { ASSOCIATION_ERROR_CODES, SEARCH_CRITERIA_MODES, type AssociationErrorCode, type FaultOptions, type SearchCriteriaMode } from './faults.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
 
-const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs', 'burstLength', 'searchLagMs', 'maxPageItems'];
+const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs', 'burstLength', 'searchLagMs', 'maxPageItems', 'searchCriteria'];
 const RATE = { min: 0, max: 1 };
 const TIMES = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
@@ -35,6 +35,7 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   if (o.burstLength !== undefined) out.burstLength = c.number(`${p}.burstLength`, o.burstLength, { min: 1, max: 10_000, integer: true });
   if (o.searchLagMs !== undefined) out.searchLagMs = c.number(`${p}.searchLagMs`, o.searchLagMs, { min: 0, max: 600_000 });
   if (o.maxPageItems !== undefined) out.maxPageItems = c.number(`${p}.maxPageItems`, o.maxPageItems, { min: 0, max: 500, integer: true });
+  if (o.searchCriteria !== undefined) out.searchCriteria = c.string(`${p}.searchCriteria`, o.searchCriteria, { oneOf: SEARCH_CRITERIA_MODES }) as SearchCriteriaMode | undefined;
   if (o.operations !== undefined) out.operations = c.strings(`${p}.operations`, o.operations, { min: 1 });
   if (o.failedList !== undefined) {
     out.failedList = c.list(`${p}.failedList`, o.failedList).flatMap((f, i) => {

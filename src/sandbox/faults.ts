@@ -106,7 +106,17 @@ export interface FaultOptions {
    * asks (AWS may return fewer; a client must follow NextToken, not count items). Default 0: MaxResults.
    */
   maxPageItems?: number;
+  /**
+   * What SearchWorkspaceAssociations does with `SearchCriteria`, which AWS does not document the
+   * field names of (aws-api.md §2.3): 'honour' it (FieldName WorkspaceId, ResourceId, ResourceType),
+   * 'reject' any request carrying it (InvalidParameterException), or 'ignore' it silently and answer
+   * the whole instance. Default 'honour'.
+   */
+  searchCriteria?: SearchCriteriaMode;
 }
+
+export type SearchCriteriaMode = 'honour' | 'reject' | 'ignore';
+export const SEARCH_CRITERIA_MODES: readonly SearchCriteriaMode[] = ['honour', 'reject', 'ignore'];
 
 export interface ExpireTokensFault {
   /** e.g. SearchWorkspaceAssociations. */
@@ -147,6 +157,7 @@ export class FaultBook {
       burstLength: o.burstLength ?? 1,
       searchLagMs: o.searchLagMs ?? 0,
       maxPageItems: o.maxPageItems ?? 0,
+      searchCriteria: o.searchCriteria ?? 'honour',
     };
   }
 
@@ -167,6 +178,10 @@ export class FaultBook {
 
   get searchLagMs(): number {
     return this.opts.searchLagMs;
+  }
+
+  get searchCriteria(): SearchCriteriaMode {
+    return this.opts.searchCriteria;
   }
 
   get maxPageItems(): number {

@@ -41,11 +41,21 @@ describe('cli: plan', () => {
     assert.match(r.stdout, /^Connect workspace 5f4e3d2c-aaaa-bbbb-cccc-444455556666 .* ← supervisors \[prune\]$/m);
     assert.match(r.stdout, /^WorkSpace ws-cc00000001 \(us-east-1\) ← call-center-desktops \[prune\]$/m);
     assert.equal(lines.at(-2), SUMMARY);
-    // Read-only: the name look-ups, one scan per Connect instance and one describe per WorkSpace, nothing else.
+    // Read-only: the name look-ups, one scan per Connect instance, and WorkSpaces observed by the
+    // cheaper view (one describe each, or the application side with the catalogue, which then
+    // reads DescribeApplications again): never more calls than one per WorkSpace.
     assert.deepEqual(mutatingCalls(sandbox().calls), []);
-    assert.deepEqual([...new Set(sandbox().calls.map((c) => c.operation))].sort(), [
-      'DescribeApplications', 'DescribeTags', 'DescribeWorkspaceAssociations', 'DescribeWorkspaces', 'ListRoutingProfiles', 'ListUsers', 'ListWorkspaces', 'SearchUsers', 'SearchWorkspaceAssociations',
+    const ops = sandbox().calls.map((c) => c.operation);
+    const OBSERVE = new Set(['SearchWorkspaceAssociations', 'DescribeWorkspaceAssociations', 'DescribeApplicationAssociations']);
+    const firstObservation = ops.findIndex((o) => OBSERVE.has(o));
+    const observedWorkSpaces = (o: string, i: number) => o === 'DescribeWorkspaceAssociations' || o === 'DescribeApplicationAssociations' || (o === 'DescribeApplications' && i > firstObservation);
+    assert.deepEqual([...new Set(ops.filter((o, i) => !OBSERVE.has(o) && !observedWorkSpaces(o, i)))].sort(), [
+      'DescribeApplications', 'DescribeTags', 'DescribeWorkspaces', 'ListRoutingProfiles', 'ListUsers', 'ListWorkspaces', 'SearchUsers',
     ]);
+    assert.ok(ops.includes('SearchWorkspaceAssociations'));
+    const workSpaces = lines.filter((l) => l.startsWith('WorkSpace ws-')).length;
+    const workSpacesCalls = ops.filter(observedWorkSpaces).length;
+    assert.ok(workSpacesCalls <= workSpaces, `${workSpacesCalls} WorkSpaces calls for ${workSpaces} WorkSpaces`);
   });
 
   it('--output json: summary numbers, targets[] and the prune guard, as one JSON document', async () => {

@@ -1,6 +1,7 @@
 /**
- * WorkSpacesProvider.observe against the sandbox with real SDK clients: one
- * DescribeWorkspaceAssociations per WorkSpace, every state read as AWS reports it.
+ * WorkSpacesProvider.observe against the sandbox with real SDK clients, per-WorkSpace view
+ * (applicationView: false): one DescribeWorkspaceAssociations per WorkSpace, every state read as
+ * AWS reports it. The choice between views is tested in workspaces-view.test.ts.
  */
 import assert from 'node:assert/strict';
 import { AwsCallError, RetryableError, TerminalError, ThrottledError } from '../../src/providers/errors.js';
@@ -118,7 +119,7 @@ describe('providers/workspaces observe', () => {
     it(tc.reason, async () => {
       h = await startHarness(tc.sandbox);
       const gate = new RecordingGate();
-      const got = await new WorkSpacesProvider({ clients: h.clients, gate }).observe(tc.targets);
+      const got = await new WorkSpacesProvider({ clients: h.clients, gate, applicationView: false }).observe(tc.targets);
       assert.deepEqual([...got.keys()], tc.targets.map((t) => t.key));
       for (const [key, want] of Object.entries(tc.want)) {
         const o: ObserveOutcome | undefined = got.get(key);
@@ -152,10 +153,11 @@ describe('providers/workspaces observe', () => {
     });
   }
 
-  it('groups each WorkSpace on its own', () => {
+  it('groups the WorkSpaces of an account and region together (one view serves them all)', () => {
     const provider = new WorkSpacesProvider({ clients: undefined as never });
-    assert.equal(provider.groupKey(workSpaceTarget('ws-eng0000001')), workSpaceTarget('ws-eng0000001').key);
-    assert.notEqual(provider.groupKey(workSpaceTarget('ws-eng0000001')), provider.groupKey(workSpaceTarget('ws-eng0000002')));
+    assert.equal(provider.groupKey(workSpaceTarget('ws-eng0000001')), `default/${REGION}`);
+    assert.equal(provider.groupKey(workSpaceTarget('ws-eng0000001')), provider.groupKey(workSpaceTarget('ws-eng0000002')));
+    assert.notEqual(provider.groupKey(workSpaceTarget('ws-eng0000001')), provider.groupKey(workSpaceTarget('ws-eng0000001', 'eu-west-1')));
   });
 
   it('starts every target at once; the gate, not the provider, sets the pace', async () => {
@@ -174,7 +176,7 @@ describe('providers/workspaces observe', () => {
       },
     };
     const targets = ['ws-eng0000001', 'ws-eng0000002', 'ws-eng0000003', 'ws-cc00000001'].map((id) => workSpaceTarget(id));
-    const got = await new WorkSpacesProvider({ clients: h.clients, gate }).observe(targets);
+    const got = await new WorkSpacesProvider({ clients: h.clients, gate, applicationView: false }).observe(targets);
     assert.ok([...got.values()].every((o) => o.ok));
     assert.equal(peak, targets.length);
   });

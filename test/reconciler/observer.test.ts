@@ -332,4 +332,65 @@ describe('Observer', () => {
       assert.ok(p.scans.length <= 31, `${p.scans.length} scans for ${pending.length} requests`);
     });
   });
+
+  describe('due targets (what a scan is asked for)', () => {
+    /** Remembers the due set of each scan. */
+    class DueProvider extends FakeProvider {
+      readonly dues: string[][] = [];
+      override observe(ts: ConnectTarget[], _signal?: AbortSignal, due?: ReadonlySet<string>): Promise<Map<string, ObserveOutcome>> {
+        this.dues.push([...(due ?? [])].sort());
+        return super.observe(ts);
+      }
+    }
+
+    it('the workers waiting, and the queued targets no observation is fresh enough for; not the others', async () => {
+      const p = new DueProvider();
+      const ts = targets(4);
+      // Target 0 asks; 1 and 2 are queued (1 with a change after the first scan, 2 without); 3 is not queued.
+      const queued = new Map<string, number>();
+      const obs = new Observer(() => p as Provider<Target> as Provider, undefined, (key) => queued.get(key));
+      obs.setTargets(ts);
+      const first = obs.observe(ts[0]!, 0);
+      await flush();
+      assert.deepEqual(p.dues[0], [ts[0]!.key]);
+      p.last().answer();
+      await first;
+      queued.set(ts[1]!.key, obs.mark()); // changed after the first scan: stale
+      queued.set(ts[2]!.key, 0); // the first scan is fresh enough for it
+      const second = obs.observe(ts[0]!, obs.mark());
+      await flush();
+      assert.deepEqual(p.dues[1], [ts[0]!.key, ts[1]!.key].sort());
+      p.last().answer();
+      assert.equal(seenBy(await second), 'scan 2');
+      // Target 2 is served by what was observed already, without a call (scan 2 saw it too, for free).
+      assert.equal(seenBy(await obs.observe(ts[2]!, 0)), 'scan 2');
+      assert.equal(p.scans.length, 2);
+    });
+
+    it('keeps the observations that succeeded: one target AWS would not describe does not send the others back to AWS', async () => {
+      const failing = new TerminalError({ service: 'connect', region: REGION, operation: 'SearchWorkspaceAssociations', code: 'ResourceNotFoundException', awsMessage: 'gone' });
+      class MixedProvider extends FakeProvider {
+        failKey?: string;
+        override observe(ts: ConnectTarget[]): Promise<Map<string, ObserveOutcome>> {
+          return super.observe(ts).then((m) => (this.failKey ? m.set(this.failKey, { ok: false, error: failing }) : m));
+        }
+      }
+      const p = new MixedProvider();
+      const obs = new Observer(() => p as Provider<Target> as Provider);
+      const ts = targets(3);
+      obs.setTargets(ts);
+      p.failKey = ts[2]!.key;
+      const all = Promise.all(ts.map((t) => obs.observe(t, 0)));
+      await flush();
+      p.last().answer();
+      assert.deepEqual((await all).map(seenBy), ['scan 1', 'scan 1', 'error ResourceNotFoundException']);
+      p.failKey = undefined;
+      // The two observed are reused; only the failed one is asked again.
+      const again = Promise.all(ts.map((t) => obs.observe(t, 0)));
+      await flush();
+      assert.equal(p.scans.length, 2);
+      p.last().answer();
+      assert.deepEqual((await again).map(seenBy), ['scan 1', 'scan 1', 'scan 2']);
+    });
+  });
 });

@@ -141,3 +141,45 @@ describe('sandbox: SearchWorkspaceAssociations at its worst (lag, short pages)',
     assert.throws(() => sb.setFaults({ maxPageItems: 501 }), /faults\.maxPageItems/);
   });
 });
+
+describe('sandbox: searchCriteria, what SearchWorkspaceAssociations does with SearchCriteria (AWS does not document its field names)', () => {
+  let sb: Sandbox;
+  let connect: ReturnType<typeof clients>['connect'];
+  before(async () => {
+    sb = await startSandbox({ quotas: false, seed: buildFleetSeed({ connectWorkspaces: 20, arnsPerWorkspace: 60, users: 100, workspaces: 0, appsPerWorkspace: 0 }) });
+    connect = clients(sb).connect;
+  });
+  after(() => sb.close());
+  afterEach(() => sb.setFaults({ searchCriteria: 'honour' }));
+  const filtered = () => connect.send(new SearchWorkspaceAssociationsCommand({ InstanceId: INSTANCE, MaxResults: 500, SearchCriteria: wsCondition(3) }));
+
+  it('honour: only the workspace asked for, and its count', async () => {
+    const page = await filtered();
+    assert.equal(page.WorkspaceAssociations?.length, 60);
+    assert.ok(page.WorkspaceAssociations?.every((a) => a.WorkspaceId === fleetIds.connectWorkspaceId(3)));
+    assert.equal(page.ApproximateTotalCount, 60);
+  });
+
+  it('reject: 400 InvalidParameterException for any request with SearchCriteria; without it, answered', async () => {
+    sb.setFaults({ searchCriteria: 'reject' });
+    const e = await rejection(filtered());
+    assert.equal(e.name, 'InvalidParameterException');
+    assert.equal(e.$metadata.httpStatusCode, 400);
+    const page = await connect.send(new SearchWorkspaceAssociationsCommand({ InstanceId: INSTANCE, MaxResults: 500 }));
+    assert.equal(page.WorkspaceAssociations?.length, 500);
+  });
+
+  it('ignore: the whole instance, as if no criteria were sent, its page tokens included', async () => {
+    sb.setFaults({ searchCriteria: 'ignore' });
+    const page = await filtered();
+    assert.equal(page.ApproximateTotalCount, 1200);
+    assert.equal(page.WorkspaceAssociations?.[0]?.WorkspaceId, fleetIds.connectWorkspaceId(0));
+    let items = 0;
+    for await (const p of paginateSearchWorkspaceAssociations({ client: connect, pageSize: 500 }, { InstanceId: INSTANCE, SearchCriteria: wsCondition(3) })) items += p.WorkspaceAssociations?.length ?? 0;
+    assert.equal(items, 1200);
+  });
+
+  it('is validated', () => {
+    assert.throws(() => sb.setFaults({ searchCriteria: 'sometimes' as never }), /faults\.searchCriteria/);
+  });
+});

@@ -12,7 +12,7 @@ import {
   type UserSearchCriteria,
 } from '@aws-sdk/client-connect';
 import type { ConnectLookup, Named, UserQuery } from '../../model/lookup.js';
-import type { ClientFactory } from '../clients.js';
+import { sendOptions, type ClientFactory } from '../clients.js';
 import { accountField } from '../../model/desired.js';
 import { classifyAwsError } from '../errors.js';
 import { collectPages, eachPage } from '../paginate.js';
@@ -36,7 +36,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const client = this.o.clients.connect(region, this.o.account);
     return [
       { service: 'connect', ...accountField(this.o.account), region, operation: 'ListUsers' } satisfies CallInfo,
-      (NextToken: string | undefined) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
+      (NextToken: string | undefined) => client.send(new ListUsersCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), sendOptions(signal)),
       (p: ListUsersCommandOutput) => (p.UserSummaryList ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     ] as const;
   }
@@ -77,7 +77,7 @@ export class ConnectLookupAws implements ConnectLookup {
     const info: CallInfo = { service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' };
     const search = async (input: Omit<SearchUsersCommandInput, 'InstanceId'>) => {
       try {
-        return await this.gate.call(info, () => client.send(new SearchUsersCommand({ InstanceId: instanceId, ...input }), { abortSignal: signal }));
+        return await this.gate.call(info, () => client.send(new SearchUsersCommand({ InstanceId: instanceId, ...input }), sendOptions(signal)));
       } catch (err) {
         throw classifyAwsError(err, info);
       }
@@ -100,7 +100,7 @@ export class ConnectLookupAws implements ConnectLookup {
     return collectPages(
       this.gate,
       { service: 'connect', ...accountField(this.o.account), region, operation: 'ListRoutingProfiles' },
-      (NextToken) => client.send(new ListRoutingProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), { abortSignal: signal }),
+      (NextToken) => client.send(new ListRoutingProfilesCommand({ InstanceId: instanceId, MaxResults: 1000, NextToken }), sendOptions(signal)),
       (p) => (p.RoutingProfileSummaryList ?? []).flatMap((r) => named(r.Id, r.Arn, r.Name)),
     );
   }
@@ -110,7 +110,7 @@ export class ConnectLookupAws implements ConnectLookup {
     return collectPages(
       this.gate,
       { service: 'connect', ...accountField(this.o.account), region, operation: 'ListWorkspaces' },
-      (NextToken) => client.send(new ListWorkspacesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken }), { abortSignal: signal }),
+      (NextToken) => client.send(new ListWorkspacesCommand({ InstanceId: instanceId, MaxResults: 100, NextToken }), sendOptions(signal)),
       (p) => (p.WorkspaceSummaryList ?? []).flatMap((w) => named(w.Id, w.Arn, w.Name)),
     );
   }
@@ -121,7 +121,7 @@ export class ConnectLookupAws implements ConnectLookup {
     return collectPages(
       this.gate,
       { service: 'connect', ...accountField(this.o.account), region, operation: 'SearchUsers' },
-      (NextToken) => client.send(new SearchUsersCommand({ ...input, MaxResults: 500, NextToken }), { abortSignal: signal }),
+      (NextToken) => client.send(new SearchUsersCommand({ ...input, MaxResults: 500, NextToken }), sendOptions(signal)),
       (p) => (p.Users ?? []).flatMap((u) => named(u.Id, u.Arn, u.Username)),
     );
   }

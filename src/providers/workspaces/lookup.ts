@@ -5,7 +5,7 @@
  */
 import { DescribeApplicationsCommand, DescribeTagsCommand, DescribeWorkspacesCommand, type DescribeWorkspacesCommandInput, type Workspace } from '@aws-sdk/client-workspaces';
 import type { Named, WorkSpaceSummary, WorkSpacesFilter, WorkSpacesLookup } from '../../model/lookup.js';
-import type { ClientFactory } from '../clients.js';
+import { sendOptions, type ClientFactory } from '../clients.js';
 import { accountField } from '../../model/desired.js';
 import { classifyAwsError } from '../errors.js';
 import { collectPages } from '../paginate.js';
@@ -29,7 +29,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
     return collectPages(
       this.gate,
       { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeApplications' },
-      (NextToken) => client.send(new DescribeApplicationsCommand({ MaxResults: 25, NextToken }), { abortSignal: signal }),
+      (NextToken) => client.send(new DescribeApplicationsCommand({ MaxResults: 25, NextToken }), sendOptions(signal)),
       (p) => (p.Applications ?? []).flatMap((a) => (a.ApplicationId && a.Name ? [{ id: a.ApplicationId, name: a.Name }] : [])),
     );
   }
@@ -40,7 +40,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
       collectPages(
         this.gate,
         { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeWorkspaces' },
-        (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, ...(input.WorkspaceIds ? {} : { Limit: PAGE }), NextToken }), { abortSignal: signal }),
+        (NextToken) => client.send(new DescribeWorkspacesCommand({ ...input, ...(input.WorkspaceIds ? {} : { Limit: PAGE }), NextToken }), sendOptions(signal)),
         (p) => (p.Workspaces ?? []).flatMap((w) => (w.WorkspaceId ? [summary(w.WorkspaceId, w)] : [])),
       );
     if ('workspaceIds' in filter) {
@@ -56,7 +56,7 @@ export class WorkSpacesLookupAws implements WorkSpacesLookup {
     const client = this.o.clients.workspaces(region, this.o.account);
     const info: CallInfo = { service: 'workspaces', ...accountField(this.o.account), region, operation: 'DescribeTags' };
     try {
-      const out = await this.gate.call(info, () => client.send(new DescribeTagsCommand({ ResourceId: workspaceId }), { abortSignal: signal }));
+      const out = await this.gate.call(info, () => client.send(new DescribeTagsCommand({ ResourceId: workspaceId }), sendOptions(signal)));
       return new Map((out.TagList ?? []).flatMap((t) => (t.Key ? [[t.Key, t.Value ?? '']] : [])));
     } catch (err) {
       throw classifyAwsError(err, info);
