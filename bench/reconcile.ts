@@ -6,8 +6,8 @@
  * rate-limit bound, throttled answers and peak memory, then the same for a naive script (one
  * call per item, sequential, SDK defaults) on a slice of the fleet.
  */
-import { AssociateWorkspaceCommand, ConnectClient } from '@aws-sdk/client-connect';
-import { AssociateWorkspaceApplicationCommand, DeployWorkspaceApplicationsCommand, WorkSpacesClient } from '@aws-sdk/client-workspaces';
+import { ConnectClient } from '@aws-sdk/client-connect';
+import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
 import { connectKey, workspaceKey } from '../src/config/types.js';
 import type { SourceLocation, Target } from '../src/config/types.js';
 import { ClientFactory } from '../src/providers/clients.js';
@@ -16,6 +16,7 @@ import { RateLimiter } from '../src/reconciler/ratelimit.js';
 import { Reconciler } from '../src/reconciler/reconciler.js';
 import { fleetIds } from '../src/sandbox/fleet.js';
 import { minimumCalls } from './minimum.js';
+import { naiveLoop } from './naive.js';
 import { SandboxChild } from './sandbox-process.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 
@@ -145,20 +146,7 @@ async function runNaive(o: ReconcileBenchOptions): Promise<ReconcileBenchResult[
   const connect = new ConnectClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
   const workspaces = new WorkSpacesClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
   const started = process.hrtime.bigint();
-  let items = 0;
-  for (let w = 0; w < cw; w++) {
-    for (let i = 0; i < o.arnsPerWorkspace; i++) {
-      await connect.send(new AssociateWorkspaceCommand({ InstanceId: fleetIds.instanceId, WorkspaceId: fleetIds.connectWorkspaceId(w), ResourceArns: [fleetIds.userArn(i)] })).catch(() => undefined);
-      items++;
-    }
-  }
-  for (let w = 0; w < ws; w++) {
-    for (let a = 0; a < o.appsPerWorkspace; a++) {
-      await workspaces.send(new AssociateWorkspaceApplicationCommand({ WorkspaceId: fleetIds.workspaceId(w), ApplicationId: fleetIds.applicationId(a) })).catch(() => undefined);
-      items++;
-    }
-    await workspaces.send(new DeployWorkspaceApplicationsCommand({ WorkspaceId: fleetIds.workspaceId(w) })).catch(() => undefined);
-  }
+  const items = await naiveLoop({ connect, workspaces }, { connectWorkspaces: cw, arnsPerWorkspace: o.arnsPerWorkspace, workspaces: ws, appsPerWorkspace: o.appsPerWorkspace });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const stats = await sandbox.stats();
   connect.destroy();

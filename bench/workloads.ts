@@ -33,6 +33,7 @@ import { Reconciler } from '../src/reconciler/reconciler.js';
 import { fleetIds } from '../src/sandbox/fleet.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 import { minimumCalls, type MinimumWorld } from './minimum.js';
+import { naiveLoop } from './naive.js';
 import { SandboxChild } from './sandbox-process.js';
 
 const SCALE = 100;
@@ -278,19 +279,7 @@ async function runNaive(o: WorkloadBenchOptions, w: Workload): Promise<WorkloadR
   const workspaces = new WorkSpacesClient({ region: REGION, endpoint: sandbox.endpoint, credentials });
   let items = 0;
   const m = await measure(sandbox, async () => {
-    for (let i = 0; i < cw; i++) {
-      for (let u = 0; u < o.arnsPerWorkspace; u++) {
-        await connect.send(new AssociateWorkspaceCommand({ InstanceId: fleetIds.instanceId, WorkspaceId: fleetIds.connectWorkspaceId(i), ResourceArns: [fleetIds.userArn(u)] })).catch(() => undefined);
-        items++;
-      }
-    }
-    for (let i = 0; i < ws; i++) {
-      for (let a = 0; a < o.appsPerWorkspace; a++) {
-        await workspaces.send(new AssociateWorkspaceApplicationCommand({ WorkspaceId: fleetIds.workspaceId(i), ApplicationId: fleetIds.applicationId(a) })).catch(() => undefined);
-        items++;
-      }
-      await workspaces.send(new DeployWorkspaceApplicationsCommand({ WorkspaceId: fleetIds.workspaceId(i) })).catch(() => undefined);
-    }
+    items = await naiveLoop({ connect, workspaces }, { connectWorkspaces: cw, arnsPerWorkspace: o.arnsPerWorkspace, workspaces: ws, appsPerWorkspace: o.appsPerWorkspace });
     return false; // it never checks
   });
   connect.destroy();
