@@ -13,6 +13,7 @@ import { chooseSearch } from '../../src/providers/connect/filter.js';
 import type { ObserveOutcome } from '../../src/providers/types.js';
 import { buildFleetSeed, fleetIds, type Seed } from '../../src/sandbox/index.js';
 import { connectTarget, startHarness, type Harness } from './fixtures.js';
+import { RateLimiter } from '../../src/reconciler/ratelimit.js';
 
 const REGION = 'us-east-1';
 const target = (i: number) => connectTarget(fleetIds.connectWorkspaceId(i), REGION, fleetIds.instanceId);
@@ -96,6 +97,21 @@ describe('providers/connect filtered search', () => {
         if (mode === 'reject') assert.equal(h.sandbox.calls.filter((c) => c.status === 400).length, 1);
       });
     }
+
+    it('rejected through the rate limiter, as the commands wire it (the error classified: the AWS code in `code`): falls back, nothing fails', async () => {
+      h = await startHarness({ seed: seed('reject') });
+      const events: SearchEvent[] = [];
+      const limiter = new RateLimiter({ limits: { connect: { rate: 10_000, burst: 100 } } });
+      const provider = new ConnectProvider({ clients: h.clients, pageSize: 50, gate: limiter, onSearch: (e) => events.push(e) });
+      try {
+        const got = await provider.observe([target(5)]);
+        assert.equal(got.get(target(5).key)?.ok, true, JSON.stringify(got.get(target(5).key)));
+        assert.deepEqual(arns(got.get(target(5).key)), users(50, 30).sort());
+        assert.deepEqual(events.map((e) => [e.mode, e.fellBack]), [['full', 'rejected']]);
+      } finally {
+        limiter.close();
+      }
+    });
 
     it('ignored: a due workspace on the first page is checked against it, and any foreign item ends the trust', async () => {
       h = await startHarness({ seed: seed('ignore') });

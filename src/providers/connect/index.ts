@@ -232,7 +232,8 @@ export class ConnectProvider implements Provider<ConnectTarget> {
       try {
         page = await this.page(client, account, region, instanceId, token, workspaceId, signal, calls);
       } catch (err) {
-        const code = (err as { name?: string }).name ?? '';
+        // Through the rate limiter the AWS code is `code` (the error is classified); without it, `name`.
+        const code = (err as { code?: string; name?: string }).code ?? (err as { name?: string }).name ?? '';
         // A filter refused on its first page is the answer we were checking for; mid-way, a refused
         // page token is an ordinary scan failure, retried by the work queue.
         if (token === undefined && FILTER_REFUSED.has(code) && !signal?.aborted) {
