@@ -215,6 +215,10 @@ export class Reconciler {
         st.generation++;
         st.terminal.clear();
         st.status = 'pending';
+        // An observation made for the old target (a scan already running, or one that stores its
+        // result after the observer dropped the kept one) may have used a view the new target
+        // cannot use (prune turned on needs the whole catalogue): only a later scan will do.
+        st.minSeq = this.observer.mark();
         changed++;
         this.queueOf(t).add(t.key);
       } else {
