@@ -34,6 +34,12 @@ export interface RuntimeOptions {
   userAgent?: [string, string][];
   /** Where providers log what an operator should know once (a Connect search filter given up). */
   logger?: Logger;
+  /**
+   * Observe every application of each WorkSpace (DescribeWorkspaceAssociations per WorkSpace),
+   * never the application-side view of the listed ones only. `apply --plan` needs it: a reviewed
+   * deploy must see every pending change it would carry out, listed or not. Default false.
+   */
+  everyApplication?: boolean;
 }
 
 export interface Runtime {
@@ -68,7 +74,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
   });
   const providers = {
     connect: new ConnectProvider({ clients, gate: limiter, logger: o.logger }),
-    workspaces: new WorkSpacesProvider({ clients, gate: limiter }),
+    workspaces: new WorkSpacesProvider({ clients, gate: limiter, ...(o.everyApplication ? { applicationView: false } : {}) }),
   };
   const lookups = { connect: new ConnectLookupAws({ clients, gate: limiter }), workspaces: new WorkSpacesLookupAws({ clients, gate: limiter }) };
   const perAccount = new Map<string, typeof lookups>();

@@ -84,7 +84,9 @@ async function runApply(paths: string[], o: ApplyOptions): Promise<number> {
     process.stderr.write('\ninterrupted: finishing calls in flight, starting no new ones (again to exit now)\n');
     interrupt.abort(new Error('interrupted'));
   });
-  const rt = createRuntime({ ...limitsOf(o), signal: stopWork, logger: log });
+  // A saved plan's deploys are checked against every pending change on the WorkSpace, so its
+  // observation must see applications the documents do not list too.
+  const rt = createRuntime({ ...limitsOf(o), signal: stopWork, logger: log, everyApplication: reviewed !== undefined });
   const reconciler = new Reconciler({ providers: rt.providers, pollIntervalMs: o.pollInterval, signal: stopWork, logger: log, maxPrune: o.maxPrune, allow: reviewed ? allowListOf(reviewed) : undefined });
   const progress = new Progress(o.progress && o.output === 'text' && Boolean(process.stderr.isTTY));
   const revision = (await readGitRevision(paths[0]).catch(() => undefined))?.commit;

@@ -268,6 +268,32 @@ describe('cli: saved plans (plan --out, apply --plan)', () => {
     assert.equal(outcome(report, 'workspaces/us-east-1/ws-eng0000001', 'associate', 'wsa-slack00001').outcome, 'done');
   });
 
+  it('a reviewed deploy never carries a pending change to an application the documents do not list (apply --plan observes every application)', async () => {
+    // One application over three WorkSpaces: the application-side view of it alone would be the
+    // cheaper observation, and it cannot see the others.
+    const file = join(t.dir, 'eng-chrome.yaml');
+    await writeFile(file, [
+      'apiVersion: workspace-reconciler/v1',
+      'kind: WorkSpaceApplications',
+      'metadata: {name: eng-chrome}',
+      'spec:',
+      '  region: us-east-1',
+      '  workspaceIds: [ws-eng0000001, ws-eng0000002, ws-eng0000003]',
+      '  applicationIds: [wsa-chrome0001]',
+      '',
+    ].join('\n'));
+    const plan = await savePlan([file]);
+    assert.ok(planned(plan).includes('workspaces/us-east-1/ws-eng0000003 ~ deploy'), planned(plan).join('\n'));
+    // After the review, someone associates Zoom with ws-eng0000003 by hand: pending, not deployed.
+    await clients(t.sb).workspaces.send(new AssociateWorkspaceApplicationCommand({ WorkspaceId: 'ws-eng0000003', ApplicationId: 'wsa-zoom000001' }));
+    t.sb.resetCalls();
+    const r = await applyPlan();
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.ok(!mutations(t.sb.calls).includes('workspaces/us-east-1/ws-eng0000003 ~ deploy'), mutations(t.sb.calls).join('\n'));
+    assert.equal(t.sb.workspaceAssociations('us-east-1', 'ws-eng0000003').find((a) => a.applicationId === 'wsa-zoom000001')?.state, 'PENDING_INSTALL');
+    assert.equal(outcome(parseJson(r.stdout), 'workspaces/us-east-1/ws-eng0000003', 'deploy', 'ws-eng0000003').outcome, 'impossible');
+  });
+
   it('Connect removal under --max-prune: apply --plan refuses a plan over it, exit 1, nothing changed', async () => {
     await savePlan(['examples/connect/supervisors.yaml']);
     t.sb.resetCalls();
