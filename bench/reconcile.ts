@@ -8,15 +8,12 @@
  */
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { WorkSpacesClient } from '@aws-sdk/client-workspaces';
-import { connectKey, workspaceKey } from '../src/config/types.js';
-import type { SourceLocation, Target } from '../src/config/types.js';
 import { ClientFactory } from '../src/providers/clients.js';
 import { createProviders } from '../src/providers/index.js';
 import { RateLimiter } from '../src/reconciler/ratelimit.js';
 import { Reconciler } from '../src/reconciler/reconciler.js';
-import { fleetIds } from '../src/sandbox/fleet.js';
 import { minimumCalls } from './minimum.js';
-import { naiveLoop } from './naive.js';
+import { desiredTargets, naiveLoop } from './naive.js';
 import { SandboxChild } from './sandbox-process.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 
@@ -56,28 +53,6 @@ function fleetFor(o: ReconcileBenchOptions, connectWorkspaces: number, workspace
   };
 }
 
-function desiredTargets(o: ReconcileBenchOptions): Target[] {
-  const loc: SourceLocation = { file: 'bench', line: 1, col: 1 };
-  const arns = Array.from({ length: o.arnsPerWorkspace }, (_, i) => fleetIds.userArn(i));
-  const apps = Array.from({ length: o.appsPerWorkspace }, (_, i) => fleetIds.applicationId(i));
-  const targets: Target[] = [];
-  for (let w = 0; w < o.connectWorkspaces; w++) {
-    const workspaceId = fleetIds.connectWorkspaceId(w);
-    targets.push({
-      type: 'connect', account: 'default', key: connectKey('default', REGION, fleetIds.instanceId, workspaceId), region: REGION,
-      instanceId: fleetIds.instanceId, workspaceId, desired: new Map(arns.map((a) => [a, loc])), prune: false, documents: [],
-    });
-  }
-  for (let w = 0; w < o.workspaces; w++) {
-    const workspaceId = fleetIds.workspaceId(w);
-    targets.push({
-      type: 'workspaces', account: 'default', key: workspaceKey('default', REGION, workspaceId), region: REGION, workspaceId,
-      desired: new Map(apps.map((a) => [a, loc])), prune: false, documents: [],
-    });
-  }
-  return targets;
-}
-
 export interface ReconcileBenchResult {
   calls: number;
   minimum: number;
@@ -101,7 +76,7 @@ export async function runReconcileBench(o: ReconcileBenchOptions = DEFAULT_RECON
     pollIntervalMs: 3 * stepDelayMs,
     workers: 128,
   });
-  const targets = desiredTargets(o);
+  const targets = desiredTargets(o, REGION);
   const started = process.hrtime.bigint();
   reconciler.setTargets(targets);
   reconciler.start();

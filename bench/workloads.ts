@@ -24,8 +24,6 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import PQueue from 'p-queue';
-import { connectKey, workspaceKey } from '../src/config/types.js';
-import type { SourceLocation, Target } from '../src/config/types.js';
 import { ClientFactory } from '../src/providers/clients.js';
 import { createProviders } from '../src/providers/index.js';
 import { RateLimiter } from '../src/reconciler/ratelimit.js';
@@ -33,7 +31,7 @@ import { Reconciler } from '../src/reconciler/reconciler.js';
 import { fleetIds } from '../src/sandbox/fleet.js';
 import type { FleetOptions } from '../src/sandbox/index.js';
 import { minimumCalls, type MinimumWorld } from './minimum.js';
-import { naiveLoop } from './naive.js';
+import { desiredTargets, naiveLoop } from './naive.js';
 import { SandboxChild } from './sandbox-process.js';
 
 const SCALE = 100;
@@ -116,22 +114,6 @@ function worldOf(o: WorkloadBenchOptions, w: Workload): MinimumWorld {
   };
 }
 
-function desiredTargets(o: WorkloadBenchOptions): Target[] {
-  const loc: SourceLocation = { file: 'bench', line: 1, col: 1 };
-  const arns = Array.from({ length: o.arnsPerWorkspace }, (_, i) => fleetIds.userArn(i));
-  const apps = Array.from({ length: o.appsPerWorkspace }, (_, i) => fleetIds.applicationId(i));
-  const targets: Target[] = [];
-  for (let w = 0; w < o.connectWorkspaces; w++) {
-    const workspaceId = fleetIds.connectWorkspaceId(w);
-    targets.push({ type: 'connect', account: 'default', key: connectKey('default', REGION, fleetIds.instanceId, workspaceId), region: REGION, instanceId: fleetIds.instanceId, workspaceId, desired: new Map(arns.map((a) => [a, loc])), prune: false, documents: [] });
-  }
-  for (let w = 0; w < o.workspaces; w++) {
-    const workspaceId = fleetIds.workspaceId(w);
-    targets.push({ type: 'workspaces', account: 'default', key: workspaceKey('default', REGION, workspaceId), region: REGION, workspaceId, desired: new Map(apps.map((a) => [a, loc])), prune: false, documents: [] });
-  }
-  return targets;
-}
-
 async function measure(sandbox: SandboxChild, run: () => Promise<boolean>): Promise<Measured> {
   const started = process.hrtime.bigint();
   const converged = await run();
@@ -145,7 +127,7 @@ export async function runReconciler(o: WorkloadBenchOptions, w: Workload): Promi
   const clients = new ClientFactory({ overrides: { endpoint: sandbox.endpoint, credentials } });
   const limiter = new RateLimiter({ limits: { connect: CONNECT, workspaces: WORKSPACES } });
   const reconciler = new Reconciler({ providers: createProviders({ clients, gate: limiter }), pollIntervalMs: POLL_MS, workers: 128 });
-  const targets = desiredTargets(o);
+  const targets = desiredTargets(o, REGION);
   await warmUp(clients, sandbox);
   const cpu = process.cpuUsage();
   const m = await measure(sandbox, async () => {
