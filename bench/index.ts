@@ -22,6 +22,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   'resync-names': async () => (await import('./resync-names.js')).runResyncNamesBench(),
   failover: () => runFailoverBench(),
   workloads: async () => void (await runWorkloadBench()),
+  'sdk-call': async () => (await import('./sdk-call.js')).runSdkCallBench(),
 };
 
 const args = process.argv.slice(2);

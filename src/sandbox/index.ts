@@ -59,12 +59,16 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The sandbox's own long-term key (its `env`), whose signatures it verifies. */
+const SANDBOX_KEY = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   validateOptions(options);
   const now = options.now ?? Date.now;
   const seedSource = options.seed ?? demoSeedPath();
   const raw = typeof seedSource === 'string' ? await readSeedFile(seedSource) : seedSource;
   const { world, faults: seedFaults, quotas: seedQuotas, sts } = buildWorld(raw, typeof seedSource === 'string' ? seedSource : 'object', now());
+  for (const [id, secret] of Object.entries({ [SANDBOX_KEY.accessKeyId]: SANDBOX_KEY.secretAccessKey, ...options.secretKeys })) world.secretKeys.set(id, secret);
   const faults = new FaultBook({ ...seedFaults, ...(options.faults ?? {}) }, options.random ?? Math.random);
   const calls = new CallLog(options.callLogLimit ?? 100_000, options.onCall);
   const deps: ServerDeps = {
@@ -90,8 +94,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       AWS_ENDPOINT_URL_CONNECT: endpoint,
       AWS_ENDPOINT_URL_WORKSPACES: endpoint,
       AWS_ENDPOINT_URL_STS: endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDSANDBOX',
-      AWS_SECRET_ACCESS_KEY: 'sandbox-secret',
+      AWS_ACCESS_KEY_ID: SANDBOX_KEY.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: SANDBOX_KEY.secretAccessKey,
       AWS_REGION: 'us-east-1',
     },
     get calls() {

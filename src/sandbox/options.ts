@@ -27,6 +27,13 @@ export interface SandboxOptions {
   callLogLimit?: number;
   /** Called after each call is answered (e.g. to log it). Default none. */
   onCall?: (call: CallRecord) => void;
+  /**
+   * Secret access keys by access key id, over the sandbox's own (AKIDSANDBOX, the key of its
+   * `env`): a request signed with one of these keys, or with a session key the sandbox issued, must
+   * carry a valid SigV4 signature (else InvalidSignatureException, 403). Requests signed with other
+   * keys are not verified. Default none.
+   */
+  secretKeys?: Record<string, string>;
 }
 
 function fail(name: string, value: unknown, expected: string): never {
@@ -49,6 +56,10 @@ export function validateOptions(o: SandboxOptions): void {
   if (o.random !== undefined && typeof o.random !== 'function') fail('random', o.random, 'a function');
   if (o.seed !== undefined && (typeof o.seed !== 'object' || o.seed === null) && typeof o.seed !== 'string') fail('seed', o.seed, 'a seed object or a file path');
   if (o.faults !== undefined) assertFaults(o.faults);
+  if (o.secretKeys !== undefined) {
+    if (typeof o.secretKeys !== 'object' || o.secretKeys === null) fail('secretKeys', o.secretKeys, 'an object of access key id → secret');
+    for (const [k, v] of Object.entries(o.secretKeys)) if (typeof v !== 'string' || v === '') fail(`secretKeys.${k}`, v, 'a non-empty string');
+  }
   const q = o.quotas;
   if (q !== undefined && q !== false) {
     if (typeof q !== 'object' || q === null) fail('quotas', q, 'false or {connect?, workspaces?, scale?}');

@@ -1,8 +1,10 @@
 /**
  * The HTTP front: one server for both services. `x-amz-target` → WorkSpaces, otherwise Connect by
  * method + path. Order per request, as at AWS: authentication scope → route → quota → faults →
- * body → operation. Every answer carries `x-amzn-RequestId`. Signatures are not verified and the
- * authorization header is never logged or recorded.
+ * body → operation. Every answer carries `x-amzn-RequestId`. The signature of a request signed
+ * with a key whose secret the sandbox knows (its own AKIDSANDBOX, `secretKeys`, every session it
+ * issued) is verified as AWS verifies it (sigv4.ts); the authorization header is never logged or
+ * recorded.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +19,7 @@ import { handleWorkSpaces, isWorkSpacesOperation } from './workspaces-api.js';
 import type { StepContext } from './workspaces-state.js';
 import type { World } from './world.js';
 import { callerRefused, handleSts, StsError, stsErrorXml, type StsOptions } from './sts.js';
+import { signatureProblem } from './sigv4.js';
 
 export interface ServerDeps {
   world: World;
@@ -107,6 +110,9 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     }
     const account = caller.account;
     rec.accountId = account.id;
+    const secret = deps.world.secretOf(accessKeyId!);
+    const bad = secret === undefined ? undefined : await signatureProblem(req, text, secret);
+    if (bad !== undefined) throw err(service, 'InvalidSignatureException', bad);
     if (scopeService !== service) throw err(service, 'InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
 
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -208,6 +214,9 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
     const caller = deps.world.identify(accessKeyId, header(req, 'x-amz-security-token'), deps.now());
     if (!caller.ok) throw callerRefused(caller.reason);
     rec.accountId = caller.account.id;
+    const secret = deps.world.secretOf(accessKeyId);
+    const bad = secret === undefined ? undefined : await signatureProblem(req, text, secret);
+    if (bad !== undefined) throw new StsError('SignatureDoesNotMatch', bad, 403);
     const body = handleSts(rec.operation, params, caller, deps.world, deps.now(), deps.sts ?? {}, requestId);
     rec.status = 200;
     send(res, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId }, body);

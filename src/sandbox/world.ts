@@ -53,6 +53,17 @@ export class World {
   /** Sessions issued by AssumeRole, by access key id. */
   readonly sessions = new Map<string, Session>();
 
+  /** Secret access keys of long-term keys the sandbox knows, by access key id: their signatures are verified. */
+  readonly secretKeys = new Map<string, string>();
+
+  /** The secret to verify a request's signature with: a session's, or a known long-term key's; else none (not verified). */
+  secretOf(accessKeyId: string): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+    const session = this.sessions.get(accessKeyId);
+    if (session) return { accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken };
+    const secret = this.secretKeys.get(accessKeyId);
+    return secret === undefined ? undefined : { accessKeyId, secretAccessKey: secret };
+  }
+
   addAccount(a: Account): void {
     this.accounts.push(a);
     for (const k of a.accessKeyIds) this.byKey.set(k, a);

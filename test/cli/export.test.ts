@@ -131,7 +131,7 @@ describe('cli: export', function () {
       assert.equal(p.summary.disassociate, 0, JSON.stringify(p.summary));
 
       // Someone associates a user by hand: the exported prune file now removes exactly that.
-      const client = new ConnectClient({ region: REGION, endpoint: t.sb.endpoint, credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' } });
+      const client = new ConnectClient({ region: REGION, endpoint: t.sb.endpoint, credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' } });
       await client.send(new AssociateWorkspaceCommand({ InstanceId: INSTANCE, WorkspaceId: WS.empty, ResourceArns: [userArn(USERS.plain.id)] }));
       client.destroy();
       const after = await runCli(['plan', file, '--output', 'json'], { env: t.env() });

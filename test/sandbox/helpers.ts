@@ -24,7 +24,7 @@ export function clients(sb: Sandbox, opts: { attempts?: number; region?: string;
   const config = {
     region: opts.region ?? REGION,
     endpoint: sb.endpoint,
-    credentials: { accessKeyId: opts.accessKeyId ?? 'AKIDSANDBOX', secretAccessKey: 'x' },
+    credentials: { accessKeyId: opts.accessKeyId ?? 'AKIDSANDBOX', secretAccessKey: opts.accessKeyId === undefined ? 'sandbox-secret' : 'x' },
     retryStrategy: new ConfiguredRetryStrategy(attempts, () => 1),
   };
   return { connect: new ConnectClient(config), workspaces: new WorkSpacesClient(config) };
