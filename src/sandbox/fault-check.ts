@@ -4,7 +4,7 @@ import { MODELED_ERRORS, SandboxOptionError, type ServiceName } from './errors.j
 import { ASSOCIATION_ERROR_CODES, SEARCH_CRITERIA_MODES, type AssociationErrorCode, type FaultOptions, type SearchCriteriaMode } from './faults.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
 
-const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs', 'burstLength', 'searchLagMs', 'maxPageItems', 'searchCriteria'];
+const KEYS = ['throttleRate', 'errorRate', 'resetRate', 'latencyMs', 'operations', 'failedList', 'deployOutcomes', 'scriptedErrors', 'tokenTtlMs', 'expireTokens', 'hangRate', 'hangs', 'burstLength', 'searchLagMs', 'maxPageItems', 'searchCriteria', 'unlistedApplications'];
 const RATE = { min: 0, max: 1 };
 const TIMES = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true };
 
@@ -37,6 +37,7 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
   if (o.maxPageItems !== undefined) out.maxPageItems = c.number(`${p}.maxPageItems`, o.maxPageItems, { min: 0, max: 500, integer: true });
   if (o.searchCriteria !== undefined) out.searchCriteria = c.string(`${p}.searchCriteria`, o.searchCriteria, { oneOf: SEARCH_CRITERIA_MODES }) as SearchCriteriaMode | undefined;
   if (o.operations !== undefined) out.operations = c.strings(`${p}.operations`, o.operations, { min: 1 });
+  if (o.unlistedApplications !== undefined) out.unlistedApplications = c.strings(`${p}.unlistedApplications`, o.unlistedApplications, { min: 0 });
   if (o.failedList !== undefined) {
     out.failedList = c.list(`${p}.failedList`, o.failedList).flatMap((f, i) => {
       const fp = `${p}.failedList[${i}]`;

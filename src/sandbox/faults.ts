@@ -113,6 +113,12 @@ export interface FaultOptions {
    * the whole instance. Default 'honour'.
    */
   searchCriteria?: SearchCriteriaMode;
+  /**
+   * Application ids DescribeApplications leaves out of its answers although they exist and can
+   * be associated: a catalogue listing that lags behind (an application just created or shared)
+   * or leaves some out. A reader must not take the listing as the whole truth. Default none.
+   */
+  unlistedApplications?: string[];
 }
 
 export type SearchCriteriaMode = 'honour' | 'reject' | 'ignore';
@@ -158,6 +164,7 @@ export class FaultBook {
       searchLagMs: o.searchLagMs ?? 0,
       maxPageItems: o.maxPageItems ?? 0,
       searchCriteria: o.searchCriteria ?? 'honour',
+      unlistedApplications: [...(o.unlistedApplications ?? [])],
     };
   }
 
@@ -182,6 +189,10 @@ export class FaultBook {
 
   get searchCriteria(): SearchCriteriaMode {
     return this.opts.searchCriteria;
+  }
+
+  get unlistedApplications(): readonly string[] {
+    return this.opts.unlistedApplications;
   }
 
   get maxPageItems(): number {

@@ -63,6 +63,7 @@ export function describeApplications(ctx: CallContext, body: Record<string, unkn
     after,
     limit,
     match: (a) =>
+      !ctx.faults.unlistedApplications.includes(a.id) &&
       (ids === undefined || ids.includes(a.id)) &&
       (license === undefined || a.licenseType === license) &&
       (owner === undefined || a.owner === owner) &&

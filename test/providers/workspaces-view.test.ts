@@ -132,6 +132,52 @@ describe('providers/workspaces observation view', () => {
       assert.deepEqual((applications(b.get(prune[1]!.key)) as { applicationId: string }[]).map((x) => x.applicationId), [fleetIds.applicationId(0)]);
     });
 
+    it("the catalogue view also scans the WorkSpaces' own applications that DescribeApplications leaves out: they are seen, not re-associated every pass", async () => {
+      const seed = buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 40, appsPerWorkspace: 1, applications: 2 });
+      const [app0, app1] = [fleetIds.applicationId(0), fleetIds.applicationId(1)];
+      // Every WorkSpace has application 0; the first 10 also have application 1, which the catalogue listing leaves out.
+      seed.accounts[0]!.regions![REGION]!.workspaces!.workspaces!.forEach((w, i) => (w.applications = [{ id: app0 }, ...(i < 10 ? [{ id: app1 }] : [])]));
+      h = await startHarness({ seed, faults: { unlistedApplications: [app1] } });
+      const events: ViewEvent[] = [];
+      const provider = new WorkSpacesProvider({ clients: h.clients, onView: (e) => events.push(e) });
+      const prune = Array.from({ length: 40 }, (_, i) => target(fleetIds.workspaceId(i), i < 10 ? [app0, app1] : [app0], true));
+      const seen = await provider.observe(prune);
+      assert.equal(events.at(-1)?.view, 'catalogue');
+      const scans = h.sandbox.calls.filter((c) => c.operation === 'DescribeApplicationAssociations').map((c) => String(c.input.ApplicationId));
+      assert.ok(scans.includes(app1), 'application 1 scanned although the catalogue did not list it');
+      for (let i = 0; i < 40; i++) {
+        const want = i < 10 ? [app0, app1] : [app0];
+        assert.deepEqual((applications(seen.get(prune[i]!.key)) as { applicationId: string }[]).map((x) => x.applicationId), want, `ws ${i}`);
+      }
+    });
+
+    it("one application's failed scan stops the other scans of the same observation: no pages are read for nothing", async () => {
+      const seed = buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 200, appsPerWorkspace: 2, applications: 2 });
+      h = await startHarness({ seed, faults: { scriptedErrors: [{ operation: 'DescribeApplicationAssociations', code: 'AccessDeniedException', times: 1 }] } });
+      // A gate that knows the calls it let through, to wait until none is left (a scan left running would go on calling).
+      const pending = new Set<Promise<unknown>>();
+      const gate = {
+        call<T>(_info: unknown, send: () => Promise<T>): Promise<T> {
+          const p = send();
+          pending.add(p);
+          void p.then(() => pending.delete(p), () => pending.delete(p));
+          return p;
+        },
+      };
+      const provider = new WorkSpacesProvider({ clients: h.clients, gate });
+      const apps = [fleetIds.applicationId(0), fleetIds.applicationId(1)];
+      const targets = Array.from({ length: 200 }, (_, i) => target(fleetIds.workspaceId(i), apps));
+      const out = await provider.observe(targets);
+      assert.ok([...out.values()].every((o) => !o.ok && o.error.code === 'AccessDeniedException'), 'every target reports the failed scan');
+      while (pending.size > 0) {
+        await Promise.allSettled([...pending]);
+        await new Promise((resolve) => setImmediate(resolve)); // let a scan still running ask for its next page
+      }
+      // 8 pages each: the failed first page, and of the other application at most the pages already asked for.
+      const scans = h.sandbox.calls.filter((c) => c.operation === 'DescribeApplicationAssociations');
+      assert.ok(scans.length <= 3, `${scans.length} DescribeApplicationAssociations calls`);
+    });
+
     it('gives up the application-side view once it costs more than one call per WorkSpace, and remembers', async () => {
       // Application 0 is on 300 WorkSpaces; only 4 are managed.
       h = await startHarness({ seed: buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 300, appsPerWorkspace: 1, applications: 1 }) });

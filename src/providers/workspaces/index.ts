@@ -71,6 +71,8 @@ type Seen = Map<string, WorkspaceResourceAssociation[]>;
 
 /** A page not sent: the view would cost more than one call per WorkSpace. */
 class OverBudget extends NotSent {}
+/** Another application's scan of the same observation failed: the rest stop paging (nothing they see is used). */
+class ScanAbandoned extends NotSent {}
 
 type Operation =
   | 'DescribeWorkspaceAssociations'
@@ -131,7 +133,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       // Unknown catalogue: an optimistic guess (one page of it, and the applications listed);
       // the catalogue is then read, and the choice made again on what it holds.
       const apps = known.catalogue ?? [...unionDesired(dueTargets)];
-      cataloguePages = pagesFor(known.catalogue?.length ?? 0) + sum(new Set([...apps, ...listedApps]), estimate);
+      cataloguePages = pagesFor(known.catalogue?.length ?? 0) + sum(new Set([...apps, ...unionDesired(targets)]), estimate);
     }
     let choice = this.applicationView && !options?.complete ? chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages }) : { view: 'per-workspace' as const, calls: dueTargets.length };
     let calls = 0;
@@ -143,13 +145,16 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     try {
       if (choice.view === 'catalogue' && known.catalogue === undefined) {
         known.catalogue = await this.catalogue(first.account, region, signal, counter);
-        const pages = sum(new Set([...known.catalogue, ...listedApps]), estimate);
+        const pages = sum(new Set([...known.catalogue, ...unionDesired(targets)]), estimate);
         choice = chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages: pages });
       } else if (choice.view === 'catalogue') {
         known.catalogue = await this.catalogue(first.account, region, signal, counter);
       }
       if (choice.view === 'listed') scanned = listedApps;
-      else if (choice.view === 'catalogue') scanned = new Set([...known.catalogue!, ...listedApps]);
+      // Every target counts as seen whole under the catalogue view: its own applications are
+      // scanned even when DescribeApplications did not list them (a catalogue that lags, or an
+      // application shared from elsewhere), or they would read as missing on every pass.
+      else if (choice.view === 'catalogue') scanned = new Set([...known.catalogue!, ...unionDesired(targets)]);
       if (scanned) seen = await this.applicationSide(first.account, region, scanned, known, signal, counter, budget);
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -216,6 +221,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     const info: CallInfo = { service: 'workspaces', ...accountField(account), region, operation: 'DescribeApplicationAssociations' };
     const seen: Seen = new Map();
     let over = false;
+    let failed = false;
     await Promise.all(
       [...apps].map(async (ApplicationId) => {
         let count = 0;
@@ -225,6 +231,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
             info,
             (NextToken) => {
               // Checked when the call is about to be sent: pages already on the wire still count.
+              if (failed) throw new ScanAbandoned();
               if (over || counter.calls >= budget) {
                 over = true;
                 throw new OverBudget();
@@ -262,6 +269,9 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
             known.associations.set(ApplicationId, 0);
             return;
           }
+          // The failure that stopped this scan is reported by the scan it happened in.
+          if (cause instanceof ScanAbandoned || err instanceof ScanAbandoned) return;
+          failed = true;
           throw err;
         }
       }),
