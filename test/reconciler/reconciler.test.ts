@@ -245,6 +245,45 @@ describe('Reconciler (sandbox, real SDK)', function () {
       assert.equal(w.callsSince(mark).filter((c) => c.input.WorkspaceId === SUPPORT_FLOOR && c.operation !== 'SearchWorkspaceAssociations').length, 0, 'the unchanged target is not touched');
     });
 
+    it('prune turned on while a scan started for other targets runs: its result is not used for the changed target; a later scan sees the unlisted application, which is removed', async () => {
+      // 30 WorkSpaces listing application 0, observed by the application-side view of the listed
+      // applications; ws 0 also has application 1, which no document lists (that view cannot see it).
+      const seed = buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 30, appsPerWorkspace: 1, applications: 3 });
+      const [app0, app1, app2] = [0, 1, 2].map((i) => fleetIds.applicationId(i)) as [string, string, string];
+      seed.accounts[0]!.regions![REGION]!.workspaces!.workspaces![0]!.applications = [{ id: app0 }, { id: app1 }];
+      w = await startWorld({ seed });
+      let hold = false;
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let started!: () => void;
+      const scanning = new Promise<void>((r) => (started = r));
+      const { reconciler } = w.run(Array.from({ length: 30 }, (_, i) => workspace(fleetIds.workspaceId(i), [app0])), {
+        gate: (limiter) => ({
+          call(info, send) {
+            if (!hold || info.operation !== 'DescribeApplicationAssociations') return limiter.call(info, send);
+            return limiter.call(info, async () => {
+              started();
+              await released;
+              return send();
+            });
+          },
+        }),
+      });
+      await reconciler.whenSettled();
+      // The other 29 now also want application 2: their scan (applications 0 and 2) sees ws 0 too, as it was.
+      hold = true;
+      const others = Array.from({ length: 29 }, (_, i) => workspace(fleetIds.workspaceId(i + 1), [app0, app2]));
+      reconciler.setTargets([workspace(fleetIds.workspaceId(0), [app0]), ...others]);
+      await scanning;
+      // While that scan runs, ws 0 is made prune.
+      const owned = workspace(fleetIds.workspaceId(0), [app0], true);
+      assert.deepEqual(reconciler.setTargets([owned, ...others]), { added: 0, changed: 1, removed: 0 });
+      release();
+      await reconciler.whenSettled();
+      assert.equal(states(reconciler).get(owned.key)!.status, 'converged');
+      assert.deepEqual(w.live(owned), [app0], 'application 1 removed: the prune target was planned from a scan that can see it');
+    });
+
     it('a removed target is never touched again, even while its deployment was being polled', async () => {
       w = await startWorld();
       const leaving = workspace('ws-eng0000003', ['wsa-slack00001']);
