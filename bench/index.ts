@@ -23,6 +23,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   failover: () => runFailoverBench(),
   workloads: async () => void (await runWorkloadBench()),
   'sdk-call': async () => (await import('./sdk-call.js')).runSdkCallBench(),
+  accounts: async () => (await import('./accounts.js')).runAccountsBench(),
 };
 
 const args = process.argv.slice(2);

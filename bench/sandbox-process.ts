@@ -22,10 +22,13 @@ export class SandboxChild {
     this.lines = lines;
   }
 
-  /** `driftEvery`: every n-th Connect workspace and WorkSpace starts with nothing associated. */
-  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number; driftEvery?: number }): Promise<SandboxChild> {
+  /**
+   * `driftEvery`: every n-th Connect workspace and WorkSpace starts with nothing associated.
+   * `accounts`: the fleet in each of these accounts instead of one (see accounts-world.ts).
+   */
+  static async start(fleet: FleetOptions, o: { quotaScale: number; stepDelayMs: number; driftEvery?: number; accounts?: string[] }): Promise<SandboxChild> {
     const script = join(dirname(fileURLToPath(import.meta.url)), 'sandbox-child.js');
-    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs, driftEvery: o.driftEvery })], {
+    const child = spawn(process.execPath, [script, JSON.stringify({ fleet, quotaScale: o.quotaScale, stepDelayMs: o.stepDelayMs, driftEvery: o.driftEvery, accounts: o.accounts })], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
