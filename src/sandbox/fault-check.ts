@@ -1,6 +1,7 @@
 /** Validation of fault options (seed `faults`, `--fault-file`, startSandbox `faults`, setFaults). */
 import { Checker } from './check.js';
 import { MODELED_ERRORS, SandboxOptionError, type ServiceName } from './errors.js';
+import { STS_ERROR_STATUS } from './sts.js';
 import { ASSOCIATION_ERROR_CODES, SEARCH_CRITERIA_MODES, type AssociationErrorCode, type FaultOptions, type SearchCriteriaMode } from './faults.js';
 import { APPLICATION_ID, WORKSPACE_ID } from './names.js';
 
@@ -72,9 +73,10 @@ export function checkFaults(c: Checker, p: string, v: unknown): FaultOptions {
       const fp = `${p}.scriptedErrors[${i}]`;
       const fo = c.object(fp, f, ['service', 'operation', 'code', 'message', 'times'], ['operation', 'code']);
       if (fo === undefined) return [];
-      const service = c.optString(`${fp}.service`, fo.service, { oneOf: ['connect', 'workspaces'] }) as ServiceName | undefined;
+      const service = c.optString(`${fp}.service`, fo.service, { oneOf: ['connect', 'workspaces', 'sts'] }) as ServiceName | 'sts' | undefined;
       const operation = c.string(`${fp}.operation`, fo.operation, { min: 1 });
-      const known = service === undefined ? [...MODELED_ERRORS.connect, ...MODELED_ERRORS.workspaces] : MODELED_ERRORS[service];
+      const sts = Object.keys(STS_ERROR_STATUS);
+      const known = service === undefined ? [...MODELED_ERRORS.connect, ...MODELED_ERRORS.workspaces, ...sts] : service === 'sts' ? sts : MODELED_ERRORS[service];
       const code = c.string(`${fp}.code`, fo.code, { oneOf: known });
       const message = c.optString(`${fp}.message`, fo.message, { min: 1 });
       const times = c.optNumber(`${fp}.times`, fo.times, TIMES);

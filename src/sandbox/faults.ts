@@ -48,8 +48,8 @@ export interface DeployOutcomeFault {
 }
 
 export interface ScriptedErrorFault {
-  /** Default: the service that owns `operation`. */
-  service?: ServiceName;
+  /** Default: the service that owns `operation` (STS: AssumeRole, GetCallerIdentity). */
+  service?: ServiceName | 'sts';
   operation: string;
   /** A modeled error code of that service, e.g. AccessDeniedException. */
   code: string;
@@ -236,7 +236,15 @@ export class FaultBook {
     return this.opts.tokenTtlMs > 0 && issuedAt !== undefined && now - issuedAt > this.opts.tokenTtlMs;
   }
 
-  scriptedError(service: ServiceName, operation: string): ScriptedErrorFault | undefined {
+  /**
+   * The probabilistic faults of an STS call: drawn only when `operations` names the operation,
+   * so that worlds of several accounts keep the fault sequence their seeds always had.
+   */
+  drawSts(operation: string): ProbabilisticFault | undefined {
+    return this.opts.operations.includes(operation) ? this.draw(operation) : undefined;
+  }
+
+  scriptedError(service: ServiceName | 'sts', operation: string): ScriptedErrorFault | undefined {
     return take(this.opts.scriptedErrors, (f) => f.operation === operation && (f.service ?? service) === service);
   }
 

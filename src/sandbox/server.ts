@@ -18,7 +18,7 @@ import type { QuotaBook } from './quotas.js';
 import { handleWorkSpaces, isWorkSpacesOperation } from './workspaces-api.js';
 import type { StepContext } from './workspaces-state.js';
 import type { World } from './world.js';
-import { callerRefused, handleSts, StsError, stsErrorXml, type StsOptions } from './sts.js';
+import { callerRefused, handleSts, StsError, stsErrorXml, stsFault, type StsOptions } from './sts.js';
 import { signatureProblem } from './sigv4.js';
 
 export interface ServerDeps {
@@ -217,6 +217,32 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
     const secret = deps.world.secretOf(accessKeyId);
     const bad = secret === undefined ? undefined : await signatureProblem(req, text, secret);
     if (bad !== undefined) throw new StsError('SignatureDoesNotMatch', bad, 403);
+    const scripted = deps.faults.scriptedError('sts', rec.operation);
+    if (scripted !== undefined) {
+      rec.fault = 'scripted';
+      throw stsFault(scripted.code, scripted.message ?? `Injected ${scripted.code}`);
+    }
+    const fault = deps.faults.drawSts(rec.operation);
+    if (fault === 'throttle') {
+      rec.throttled = true;
+      rec.fault = 'throttle';
+      throw stsFault('Throttling', 'Rate exceeded');
+    }
+    if (fault === 'error') {
+      rec.fault = 'error';
+      throw stsFault('InternalFailure', 'Injected internal error');
+    }
+    if (fault === 'reset') {
+      rec.fault = 'reset';
+      rec.errorCode = 'ConnectionReset';
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'hang' || deps.faults.scriptedHang(rec.operation)) {
+      rec.fault = 'hang';
+      rec.errorCode = 'Hang';
+      return;
+    }
     const body = handleSts(rec.operation, params, caller, deps.world, deps.now(), deps.sts ?? {}, requestId);
     rec.status = 200;
     send(res, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId }, body);

@@ -35,6 +35,25 @@ export class StsError extends Error {
   }
 }
 
+/** STS error codes a scripted fault may answer with, and the HTTP status AWS gives each. */
+export const STS_ERROR_STATUS: Readonly<Record<string, number>> = {
+  Throttling: 400,
+  InternalFailure: 500,
+  ServiceUnavailable: 503,
+  AccessDenied: 403,
+  RegionDisabledException: 403,
+  ExpiredToken: 400,
+  InvalidClientTokenId: 403,
+  MalformedPolicyDocument: 400,
+  PackedPolicyTooLarge: 400,
+};
+
+/** A scripted STS error: the status AWS gives its code; 5xx are the server's fault (Receiver). */
+export function stsFault(code: string, message: string): StsError {
+  const status = STS_ERROR_STATUS[code] ?? 400;
+  return new StsError(code, message, status, status >= 500 ? 'Receiver' : 'Sender');
+}
+
 function xmlEscape(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
