@@ -112,6 +112,27 @@ describe('accounts: assumed-role credentials per account (ClientFactory, sandbox
     assert.equal(sb.calls.filter((x) => x.operation === 'GetCallerIdentity').length, 1);
   });
 
+  it("every client shares one connection pool; dropping an account's clients on reload leaves the others' connections open", async () => {
+    const c = factory();
+    c.setAccounts([prod]);
+    await c.connect(REGION, PROD).send(new ListUsersCommand({ InstanceId: INSTANCE }));
+    await c.connect(REGION).send(new ListUsersCommand({ InstanceId: INSTANCE }));
+    const handler = c.connect(REGION).config.requestHandler;
+    assert.equal(c.connect(REGION, PROD).config.requestHandler, handler);
+    assert.equal(c.workspaces(REGION2, PROD).config.requestHandler, handler);
+    // The pool's idle keep-alive sockets (the SDK handler's own agent).
+    const idle = () => Object.values((handler as unknown as { config: { httpAgent: { freeSockets: Record<string, { destroyed: boolean }[]> } } }).config.httpAgent.freeSockets).flat();
+    const open = () => idle().filter((s) => !s.destroyed).length;
+    assert.ok(open() > 0);
+    const before = open();
+    c.setAccounts([]); // prod's clients are destroyed
+    assert.equal(open(), before, 'no connection closed');
+    await c.connect(REGION).send(new ListUsersCommand({ InstanceId: INSTANCE }));
+    const sockets = idle();
+    c.destroy();
+    assert.ok(sockets.length > 0 && sockets.every((s) => s.destroyed), "the factory's destroy closes them");
+  });
+
   it('a reload keeps the credentials of an unchanged Account and drops those of a changed one', async () => {
     const c = factory();
     c.setAccounts([prod]);
