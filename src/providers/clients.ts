@@ -288,17 +288,16 @@ interface SigningConfig {
 
 /**
  * One SigV4 signer for the life of a client. The SDK's default `signer` builds a new SignatureV4
- * for every call, copying the whole client configuration into it, and a new signer starts with
- * an empty signing-key cache: every call derived its signing key again (four HMACs), about half of
- * the SDK's own CPU per call (measured: 0.23 → 0.12 ms per call with the network taken away).
+ * for every call, first copying the whole client configuration (a dictionary-mode object of some
+ * 40 keys, about 12 µs a copy on the reference machine) into its parameters.
  *
  * The signer is the same class with the same inputs the SDK gives it: the client's resolved
  * credential provider (called on every signing, so refreshed and assumed-role credentials are
  * used as soon as the client has them), its sha256, and its path escaping. Region and service
  * come, as before, with each signing from the endpoint's auth scheme; the ones given here are only
- * the fallback the SDK would use. The signing key cache is the SDK's own, keyed by date, region,
- * service and credentials. Clock-skew correction is untouched: the SDK passes the corrected
- * signing date with every signing.
+ * the fallback the SDK would use. Signing keys are cached by the SDK's module-wide cache (50
+ * entries, by date, region, service and credentials), as before. Clock-skew correction is
+ * untouched: the SDK passes the corrected signing date with every signing.
  */
 function oneSigner(client: () => { config: unknown }): (authScheme?: { signingName?: string; signingRegion?: string }) => Promise<SignatureV4> {
   let signer: SignatureV4 | undefined;

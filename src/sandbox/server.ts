@@ -52,7 +52,7 @@ function throttling(service: ServiceName): ApiError {
   return err(service, 'ThrottlingException', 'Rate exceeded');
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -60,7 +60,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new Error('body too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parseJson(service: ServiceName, text: string): Record<string, unknown> {
@@ -94,8 +94,10 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   if (typeof req.headers['user-agent'] === 'string') rec.userAgent = req.headers['user-agent'];
   try {
     let text: string;
+    let raw: Buffer;
     try {
-      text = await readBody(req);
+      raw = await readBody(req);
+      text = raw.toString('utf8');
     } catch {
       throw err(service, 'SerializationException', 'The request body could not be read or is larger than 10 MiB.');
     }
@@ -111,7 +113,7 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     const account = caller.account;
     rec.accountId = account.id;
     const secret = deps.world.secretOf(accessKeyId!);
-    const bad = secret === undefined ? undefined : await signatureProblem(req, text, secret);
+    const bad = secret === undefined ? undefined : await signatureProblem(req, raw, secret);
     if (bad !== undefined) throw err(service, 'InvalidSignatureException', bad);
     if (scopeService !== service) throw err(service, 'InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
 
@@ -197,8 +199,10 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
   const rec: CallRecord = { service: 'sts', operation: 'Unknown', region, accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
   try {
     let text: string;
+    let raw: Buffer;
     try {
-      text = await readBody(req);
+      raw = await readBody(req);
+      text = raw.toString('utf8');
     } catch {
       throw new StsError('InvalidInput', 'The request body could not be read or is larger than 10 MiB.', 400);
     }
@@ -215,7 +219,7 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
     if (!caller.ok) throw callerRefused(caller.reason);
     rec.accountId = caller.account.id;
     const secret = deps.world.secretOf(accessKeyId);
-    const bad = secret === undefined ? undefined : await signatureProblem(req, text, secret);
+    const bad = secret === undefined ? undefined : await signatureProblem(req, raw, secret);
     if (bad !== undefined) throw new StsError('SignatureDoesNotMatch', bad, 403);
     const scripted = deps.faults.scriptedError('sts', rec.operation);
     if (scripted !== undefined) {

@@ -2,8 +2,9 @@
  * SigV4 verification, as AWS does it: the sandbox signs the request it received again, with the
  * secret it knows for the request's access key, and the two signatures must be equal. A client
  * whose signer is wrong (a stale secret, a wrong region or service, a header changed after
- * signing, a body that is not the one signed) is refused with InvalidSignatureException, as AWS
- * would refuse it, instead of passing against a server that never looks.
+ * signing, a body that is not the one signed, its hash header included) is refused with
+ * InvalidSignatureException, as AWS would refuse it, instead of passing against a server that
+ * never looks. Any list of signed headers that holds `host` is accepted, as at AWS.
  *
  * The canonical form is the SDK's own (@smithy/signature-v4, the signer every AWS SDK for
  * JavaScript client uses), applied to the request as it arrived on the wire: its method, raw path,
@@ -19,7 +20,7 @@ const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
 /** Node's sha256 in the shape the SDK's signer takes (its own `Hash` class is not a dependency of ours). */
-class Sha256 {
+export class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
@@ -42,7 +43,7 @@ export interface SigningSecret {
 }
 
 /** Why a signature was refused (the message AWS gives), or undefined when it is valid. */
-export async function signatureProblem(req: IncomingMessage, body: string, secret: SigningSecret): Promise<string | undefined> {
+export async function signatureProblem(req: IncomingMessage, body: Buffer, secret: SigningSecret): Promise<string | undefined> {
   const m = AUTHORIZATION.exec(String(req.headers.authorization ?? ''));
   if (m === null) return 'Authorization header requires Credential, SignedHeaders and Signature.';
   const [, accessKeyId, day, region, service, signedHeaders, signature] = m as unknown as string[];
@@ -58,6 +59,11 @@ export async function signatureProblem(req: IncomingMessage, body: string, secre
     headers[name] = v;
   }
   if (!('host' in headers)) return "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+  // The signer takes a signed x-amz-content-sha256 as the payload's hash without hashing the
+  // body: the body must hash to it, or a body changed after signing would pass.
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const claimed = headers['x-amz-content-sha256'];
+  if (claimed !== undefined && claimed !== bodyHash) return 'The provided x-amz-content-sha256 header does not match what was computed.';
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const query: Record<string, string | string[]> = {};
@@ -74,8 +80,10 @@ export async function signatureProblem(req: IncomingMessage, body: string, secre
     uriEscapePath: true,
     applyChecksum: 'x-amz-content-sha256' in headers,
   });
+  // Exactly the headers the client listed (AWS accepts any list that holds host), not the SDK's choice.
+  const signableHeaders = new Set(Object.keys(headers));
   const [, y, mo, da, h, mi, s] = d.map(Number) as number[];
-  const signed = await signer.sign(request, { signingDate: new Date(Date.UTC(y!, mo! - 1, da!, h!, mi!, s!)), signingRegion: region!, signingService: service! });
+  const signed = await signer.sign(request, { signingDate: new Date(Date.UTC(y!, mo! - 1, da!, h!, mi!, s!)), signingRegion: region!, signingService: service!, signableHeaders });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1];
   const expectedHeaders = /SignedHeaders=([^,]+)/.exec(String(signed.headers.authorization ?? ''))?.[1];
   if (expected === signature && expectedHeaders === signedHeaders) return undefined;

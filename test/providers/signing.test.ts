@@ -6,7 +6,9 @@
  * is shown; and the User-Agent built once must be the SDK's.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { HttpRequest } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { AddressInfo } from 'node:net';
 import {
   AssociateWorkspaceCommand,
@@ -24,9 +26,11 @@ import {
 } from '@aws-sdk/client-workspaces';
 import { ClientFactory, formatUserAgent } from '../../src/providers/clients.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { Sha256 } from '../../src/sandbox/sigv4.js';
 import { INSTANCE, REGION, SUPPORT_FLOOR, agent } from './fixtures.js';
 
 const KEY = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
+
 
 describe('signing: the clients sign every call as AWS verifies it (the sandbox checks SigV4)', () => {
   let sb: Sandbox;
@@ -90,6 +94,44 @@ describe('signing: the clients sign every call as AWS verifies it (the sandbox c
     await assert.rejects(client.send(new DescribeWorkspaceAssociationsCommand({ WorkspaceId: 'ws-cc00000001', AssociatedResourceTypes: ['APPLICATION'] })), {
       name: 'InvalidSignatureException',
     });
+  });
+
+  it('has teeth: a body changed after signing is refused, its signed hash header or not', async () => {
+    const f = clients();
+    const client = f.workspaces(REGION);
+    client.middlewareStack.addRelativeTo(
+      ((next: (a: unknown) => Promise<unknown>) => async (args: { request: { body: string | Uint8Array } }) => {
+        // The same length, another application: what a proxy rewriting bodies would do.
+        const text = typeof args.request.body === 'string' ? args.request.body : Buffer.from(args.request.body).toString('utf8');
+        assert.ok(text.includes('wsa-office0001'));
+        args.request.body = text.replace('wsa-office0001', 'wsa-chrome0001');
+        return next(args);
+      }) as never,
+      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'tamper', override: true },
+    );
+    await assert.rejects(client.send(new AssociateWorkspaceApplicationCommand({ WorkspaceId: 'ws-cc00000001', ApplicationId: 'wsa-office0001' })), { name: 'InvalidSignatureException' });
+    assert.deepEqual(sb.calls.map((c) => c.errorCode), ['InvalidSignatureException']);
+  });
+
+  it('accepts any signed-header list that holds host, as AWS does (a hand-signed request that also signs user-agent)', async () => {
+    const url = new URL(sb.endpoint);
+    const body = JSON.stringify({ WorkspaceId: 'ws-cc00000001', AssociatedResourceTypes: ['APPLICATION'] });
+    const request = new HttpRequest({
+      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', body,
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'WorkspacesService.DescribeWorkspaceAssociations', 'user-agent': 'hand-made/1.0' },
+    });
+    const signer = new SignatureV4({ credentials: KEY, region: REGION, service: 'workspaces', sha256: Sha256, applyChecksum: false });
+    const signed = await signer.sign(request, { signableHeaders: new Set(['user-agent', 'content-type', 'x-amz-target']) });
+    assert.match(String(signed.headers.authorization), /SignedHeaders=content-type;host;user-agent;x-amz-date;x-amz-target,/);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: url.hostname, port: url.port, method: 'POST', path: '/', headers: signed.headers }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 200);
   });
 
   it('one signer per client signs with the credentials the client has now: a key rotated under a live client is used at once', async () => {
