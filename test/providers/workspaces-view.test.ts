@@ -31,9 +31,10 @@ describe('providers/workspaces observation view', () => {
       { reason: 'a few WorkSpaces of a big application: one call each', counts: { due: 4, duePrune: 0, listedPages: 400 }, want: { view: 'per-workspace', calls: 4 } },
       { reason: 'an empty scan still costs a call', counts: { due: 1, duePrune: 0, listedPages: 0 }, want: { view: 'per-workspace', calls: 1 } },
       { reason: 'prune WorkSpaces without a known catalogue: listed view plus one call each', counts: { due: 100, duePrune: 10, listedPages: 12 }, want: { view: 'listed', calls: 22 } },
-      { reason: 'all prune, catalogue cheap: the catalogue view', counts: { due: 100, duePrune: 100, listedPages: 12, cataloguePages: 30 }, want: { view: 'catalogue', calls: 30 } },
+      { reason: 'all prune, catalogue cheap: the catalogue view, and one prune WorkSpace read on its own', counts: { due: 100, duePrune: 100, listedPages: 12, cataloguePages: 30 }, want: { view: 'catalogue', calls: 31 } },
+      { reason: 'a tie with the probe counted goes to one call per WorkSpace', counts: { due: 7, duePrune: 7, listedPages: 6, cataloguePages: 6 }, want: { view: 'per-workspace', calls: 7 } },
       { reason: 'all prune, catalogue dear: one call each', counts: { due: 100, duePrune: 100, listedPages: 12, cataloguePages: 500 }, want: { view: 'per-workspace', calls: 100 } },
-      { reason: 'mixed: the catalogue beats listed + one call per prune WorkSpace', counts: { due: 100, duePrune: 50, listedPages: 12, cataloguePages: 40 }, want: { view: 'catalogue', calls: 40 } },
+      { reason: 'mixed: the catalogue beats listed + one call per prune WorkSpace', counts: { due: 100, duePrune: 50, listedPages: 12, cataloguePages: 40 }, want: { view: 'catalogue', calls: 41 } },
       { reason: 'mixed: listed + prune calls beats the catalogue', counts: { due: 100, duePrune: 5, listedPages: 12, cataloguePages: 40 }, want: { view: 'listed', calls: 17 } },
     ];
     for (const tc of cases) it(tc.reason, () => assert.deepEqual(chooseView(tc.counts), tc.want));
@@ -121,12 +122,14 @@ describe('providers/workspaces observation view', () => {
       const prune = Array.from({ length: 40 }, (_, i) => target(fleetIds.workspaceId(i), listed, true));
       const b = await provider.observe(prune);
       assert.equal(events.at(-1)?.view, 'catalogue');
-      const ops = h.sandbox.calls.slice(mark).map((c) => `${c.operation} ${String(c.input.ApplicationId ?? '')}`.trim());
+      const ops = h.sandbox.calls.slice(mark).map((c) => `${c.operation} ${String(c.input.ApplicationId ?? c.input.WorkspaceId ?? '')}`.trim());
+      // And one prune WorkSpace read on its own record (in turn, one per pass): the first.
       assert.deepEqual(ops.sort(), [
         `DescribeApplicationAssociations ${fleetIds.applicationId(0)}`,
         `DescribeApplicationAssociations ${fleetIds.applicationId(0)}`,
         `DescribeApplicationAssociations ${fleetIds.applicationId(1)}`,
         'DescribeApplications',
+        `DescribeWorkspaceAssociations ${fleetIds.workspaceId(0)}`,
       ]);
       assert.deepEqual((applications(b.get(prune[0]!.key)) as { applicationId: string }[]).map((x) => x.applicationId), [fleetIds.applicationId(0), fleetIds.applicationId(1)]);
       assert.deepEqual((applications(b.get(prune[1]!.key)) as { applicationId: string }[]).map((x) => x.applicationId), [fleetIds.applicationId(0)]);
@@ -149,6 +152,27 @@ describe('providers/workspaces observation view', () => {
         const want = i < 10 ? [app0, app1] : [app0];
         assert.deepEqual((applications(seen.get(prune[i]!.key)) as { applicationId: string }[]).map((x) => x.applicationId), want, `ws ${i}`);
       }
+    });
+
+    it('an application the catalogue leaves out and no document lists is learnt from the prune WorkSpace read in turn, then scanned for all', async () => {
+      const seed = buildFleetSeed({ connectWorkspaces: 0, arnsPerWorkspace: 0, workspaces: 40, appsPerWorkspace: 1, applications: 2 });
+      const [app0, app1] = [fleetIds.applicationId(0), fleetIds.applicationId(1)];
+      // ws 3 also has application 1: no document wants it, and the catalogue listing leaves it out.
+      seed.accounts[0]!.regions![REGION]!.workspaces!.workspaces![3]!.applications = [{ id: app0 }, { id: app1 }];
+      h = await startHarness({ seed, faults: { unlistedApplications: [app1] } });
+      const events: ViewEvent[] = [];
+      const provider = new WorkSpacesProvider({ clients: h.clients, onView: (e) => events.push(e) });
+      const prune = Array.from({ length: 40 }, (_, i) => target(fleetIds.workspaceId(i), [app0], true));
+      const ws3 = (o: Map<string, ObserveOutcome>) => (applications(o.get(prune[3]!.key)) as { applicationId: string }[]).map((x) => x.applicationId);
+      // Passes 0..2 read ws 0..2 on their own: nobody has seen application 1 yet.
+      for (let pass = 0; pass < 3; pass++) assert.deepEqual(ws3(await provider.observe(prune)), [app0], `pass ${pass}`);
+      // Pass 3 reads ws 3 on its own record, which shows application 1 (to be removed).
+      assert.deepEqual(ws3(await provider.observe(prune)), [app0, app1]);
+      // From then on the catalogue view scans application 1 too, whichever WorkSpace is read in turn.
+      const mark = h.sandbox.calls.length;
+      assert.deepEqual(ws3(await provider.observe(prune)), [app0, app1]);
+      assert.ok(h.sandbox.calls.slice(mark).some((c) => c.operation === 'DescribeApplicationAssociations' && c.input.ApplicationId === app1));
+      assert.ok(events.every((e) => e.view === 'catalogue'));
     });
 
     it("one application's failed scan stops the other scans of the same observation: no pages are read for nothing", async () => {

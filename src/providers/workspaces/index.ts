@@ -25,7 +25,7 @@ import { AwsCallError, NotSent, ObserveOnlyViolation, TerminalError, classifyAws
 import { collectPages } from '../paginate.js';
 import { directGate, type Action, type ActionResult, type CallGate, type CallInfo, type ObserveOptions, type ObserveOutcome, type Provider } from '../types.js';
 import { toApplications } from './associations.js';
-import { APPLICATION_PAGE_SIZE, chooseView, pagesFor, type ObservationView } from './view.js';
+import { APPLICATION_PAGE_SIZE, chooseView, pagesFor, PROBE_CALLS, type ObservationView } from './view.js';
 
 export interface WorkSpacesProviderOptions {
   clients: ClientFactory;
@@ -64,6 +64,13 @@ interface GroupKnowledge {
   associations: Map<string, number>;
   /** Application ids of the whole catalogue, as last listed. */
   catalogue?: string[];
+  /**
+   * Applications seen on a WorkSpace that the catalogue did not list (a listing that lags or
+   * leaves some out): scanned with the catalogue from then on, so a prune WorkSpace sees them.
+   */
+  unlisted: Set<string>;
+  /** Which prune WorkSpace the catalogue view reads on its own next (see observe). */
+  probe: number;
 }
 
 /** One association seen from the application side. */
@@ -127,17 +134,21 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     const dueNonPrune = dueTargets.filter((t) => !t.prune);
     const duePrune = dueTargets.filter((t) => t.prune);
     const listedApps = unionDesired(dueNonPrune);
+    // What the catalogue view scans besides the catalogue: every application any target lists, and
+    // those seen on a WorkSpace that the catalogue did not list.
+    const beyondCatalogue = new Set([...unionDesired(targets), ...known.unlisted]);
     const listedPages = sum(listedApps, estimate);
     let cataloguePages: number | undefined;
     if (duePrune.length > 0) {
       // Unknown catalogue: an optimistic guess (one page of it, and the applications listed);
       // the catalogue is then read, and the choice made again on what it holds.
       const apps = known.catalogue ?? [...unionDesired(dueTargets)];
-      cataloguePages = pagesFor(known.catalogue?.length ?? 0) + sum(new Set([...apps, ...unionDesired(targets)]), estimate);
+      cataloguePages = pagesFor(known.catalogue?.length ?? 0) + sum(new Set([...apps, ...beyondCatalogue]), estimate);
     }
     let choice = this.applicationView && !options?.complete ? chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages }) : { view: 'per-workspace' as const, calls: dueTargets.length };
     let calls = 0;
-    const budget = dueTargets.length; // the per-WorkSpace cost: no view may cost more
+    // The per-WorkSpace cost: no view may cost more, the catalogue view's probe included.
+    const budget = () => dueTargets.length - (choice.view === 'catalogue' ? PROBE_CALLS : 0);
     const counter = { calls: 0 };
     let seen: Seen | undefined;
     let scanned: Set<string> | undefined;
@@ -145,7 +156,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     try {
       if (choice.view === 'catalogue' && known.catalogue === undefined) {
         known.catalogue = await this.catalogue(first.account, region, signal, counter);
-        const pages = sum(new Set([...known.catalogue, ...unionDesired(targets)]), estimate);
+        const pages = sum(new Set([...known.catalogue, ...beyondCatalogue]), estimate);
         choice = chooseView({ due: dueTargets.length, duePrune: duePrune.length, listedPages, cataloguePages: pages });
       } else if (choice.view === 'catalogue') {
         known.catalogue = await this.catalogue(first.account, region, signal, counter);
@@ -154,8 +165,8 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       // Every target counts as seen whole under the catalogue view: its own applications are
       // scanned even when DescribeApplications did not list them (a catalogue that lags, or an
       // application shared from elsewhere), or they would read as missing on every pass.
-      else if (choice.view === 'catalogue') scanned = new Set([...known.catalogue!, ...unionDesired(targets)]);
-      if (scanned) seen = await this.applicationSide(first.account, region, scanned, known, signal, counter, budget);
+      else if (choice.view === 'catalogue') scanned = new Set([...known.catalogue!, ...beyondCatalogue]);
+      if (scanned) seen = await this.applicationSide(first.account, region, scanned, known, signal, counter, budget());
     } catch (err) {
       if (signal?.aborted) throw err;
       if (!(err instanceof OverBudget)) {
@@ -170,10 +181,13 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
       scanned = undefined;
     }
     calls = counter.calls;
+    // The catalogue view trusts DescribeApplications to list every application. To learn of one it
+    // leaves out, one due prune WorkSpace per pass, in turn, is read on its own record: one call.
+    const probe = seen !== undefined && choice.view === 'catalogue' && duePrune.length > 0 ? duePrune[known.probe++ % duePrune.length] : undefined;
     const perWorkspace: WorkSpaceTarget[] = [];
     for (const t of targets) {
       const covered =
-        seen !== undefined && scanned !== undefined &&
+        seen !== undefined && scanned !== undefined && t !== probe &&
         (choice.view === 'catalogue' || (!t.prune && [...t.desired.keys()].every((a) => scanned!.has(a))));
       if (covered) {
         out.set(t.key, { ok: true, observed: { type: 'workspaces', key: t.key, applications: toApplications(seen!.get(t.workspaceId) ?? []) } });
@@ -183,6 +197,13 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
     }
     const outcomes = await Promise.all(perWorkspace.map((t) => this.observeOne(t, signal)));
     perWorkspace.forEach((t, i) => out.set(t.key, outcomes[i]!));
+    if (known.catalogue !== undefined) {
+      const listed = new Set(known.catalogue);
+      for (const o of outcomes) {
+        if (!o.ok || o.observed.type !== 'workspaces') continue;
+        for (const app of o.observed.applications.keys()) if (!listed.has(app)) known.unlisted.add(app);
+      }
+    }
     calls += perWorkspace.length;
     this.onView?.({ group, view: abandoned ? 'per-workspace' : choice.view, expected: choice.calls, calls, due: dueTargets.length, ...(abandoned ? { abandoned } : {}) });
     return out;
@@ -281,7 +302,7 @@ export class WorkSpacesProvider implements Provider<WorkSpaceTarget> {
 
   private knowledgeOf(group: string): GroupKnowledge {
     let k = this.knowledge.get(group);
-    if (!k) this.knowledge.set(group, (k = { associations: new Map() }));
+    if (!k) this.knowledge.set(group, (k = { associations: new Map(), unlisted: new Set(), probe: 0 }));
     return k;
   }
 

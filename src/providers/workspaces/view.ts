@@ -7,11 +7,15 @@
  *   `prune: false` WorkSpaces list; it sees those applications on every WorkSpace at once, but
  *   no other application, so the due `prune: true` WorkSpaces are still asked one by one.
  * - `catalogue`: DescribeApplications (the whole catalogue, 25 per page) and then the
- *   application-side view of every application in it: it sees everything, so it serves
- *   `prune: true` WorkSpaces too.
+ *   application-side view of every application in it: it sees everything the catalogue lists,
+ *   so it serves `prune: true` WorkSpaces too; plus one DescribeWorkspaceAssociations of one of
+ *   those, in turn (PROBE_CALLS), which finds an application the listing left out.
  *
  * Ties go to `per-workspace`: it needs no estimate and serves every WorkSpace exactly.
  */
+
+/** The catalogue view's own read of one prune WorkSpace per pass (see the catalogue view above). */
+export const PROBE_CALLS = 1;
 
 /** DescribeApplicationAssociations and DescribeApplications page size maximum. */
 export const APPLICATION_PAGE_SIZE = 25;
@@ -54,8 +58,8 @@ export function chooseView(c: ViewCounts): ViewChoice {
     const listed = Math.max(1, c.listedPages) + c.duePrune;
     if (listed < best.calls) best = { view: 'listed', calls: listed };
   }
-  if (c.duePrune > 0 && c.cataloguePages !== undefined && c.cataloguePages < best.calls) {
-    best = { view: 'catalogue', calls: c.cataloguePages };
+  if (c.duePrune > 0 && c.cataloguePages !== undefined && c.cataloguePages + PROBE_CALLS < best.calls) {
+    best = { view: 'catalogue', calls: c.cataloguePages + PROBE_CALLS };
   }
   return best;
 }
