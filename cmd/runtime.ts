@@ -48,6 +48,8 @@ export interface Runtime {
   providers: { connect: ConnectProvider; workspaces: WorkSpacesProvider };
   /** Name and selector look-ups of the default credentials, through the same limiter. */
   lookups: { connect: ConnectLookupAws; workspaces: WorkSpacesLookupAws };
+  /** The same look-ups in an account reached by its Account document (clients.setAccounts). */
+  lookupsFor(account: string): { connect: ConnectLookupAws; workspaces: WorkSpacesLookupAws };
   /**
    * Resolution of a desired state: its Account documents become the clients' assumed roles (a
    * reload keeps the credentials of unchanged ones), then names, selectors and accounts → targets.
@@ -88,6 +90,7 @@ export function createRuntime(o: RuntimeOptions = {}): Runtime {
     limiter,
     providers,
     lookups,
+    lookupsFor,
     resolve: (state, signal) => {
       clients.setAccounts(state.accounts);
       return resolveDesired(state, { ...lookups, lookupsFor, defaultAccount: () => clients.defaultAccountId(), ...(signal ? { signal } : {}) });

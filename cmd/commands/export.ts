@@ -12,7 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatProblem, loadDesiredStateFromText } from '../../src/config/index.js';
 import { exportConnect } from '../../src/export/connect.js';
 import { renderDocuments } from '../../src/export/document.js';
-import { ExportError, type ExportResult } from '../../src/export/types.js';
+import { ExportError, type ExportDeps, type ExportResult } from '../../src/export/types.js';
 import { exportWorkSpaces } from '../../src/export/workspaces.js';
 import { createLogger } from '../../src/log.js';
 import { resolveDefaultRegion } from '../../src/providers/clients.js';
@@ -20,11 +20,16 @@ import { AwsCallError } from '../../src/providers/errors.js';
 import { addCallOptions, limitsOf, type CallOptions, type LogOptions } from '../common.js';
 import { CommandError } from '../errors.js';
 import { parseRegion } from '../options.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { createRuntime } from '../runtime.js';
+import { loadOrFail } from '../desired.js';
+import { closest } from '../../src/config/suggest.js';
+import type { AccountSpec } from '../../src/model/desired.js';
 import { schemaPath } from './schema.js';
 
 interface ExportCommonOptions extends CallOptions, LogOptions {
   region?: string;
+  account?: string;
+  accounts?: string[];
   names: boolean;
   prune: boolean;
   out?: string;
@@ -55,6 +60,8 @@ export function exportCommand(): Command {
     addCallOptions(
       sub
         .option('--region <region>', 'region (default: the AWS SDK chain, e.g. AWS_REGION); written into every document', parseRegion)
+        .option('--account <name>', 'export from the account of this Account document (its role is assumed); written as spec.account into every document; needs --accounts')
+        .option('--accounts <path...>', 'files or directories that hold the Account document named by --account (the desired state itself will do)')
         .option('--names', 'write names (workspaceName, users, routingProfiles, applications) instead of ids where the name is unique (otherwise names are comments beside the ids)', false)
         .option('--prune', 'write prune: true: the files then own these targets exclusively (otherwise prune: false)', false)
         .option('--out <file>', 'write to this file instead of stdout (replaced only once the export succeeded)')
@@ -65,22 +72,24 @@ export function exportCommand(): Command {
     cmd.addCommand(sub.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   connect.action(async (o: ConnectOptions) => {
-    await run(o, (rt, region) =>
-      exportConnect({ region, instanceId: o.instance, workspaces: o.workspace ?? [], names: o.names, prune: o.prune }, rt),
+    await run(o, (deps, region, account) =>
+      exportConnect({ region, account, instanceId: o.instance, workspaces: o.workspace ?? [], names: o.names, prune: o.prune }, deps),
     );
   });
   workspaces.action(async (o: WorkSpacesOptions) => {
     if (o.directory === undefined && o.workspaceIds === undefined) throw new CommandError('give --directory ID or --workspace-ids ID…');
-    await run(o, (rt, region) =>
-      exportWorkSpaces({ region, directoryId: o.directory, workspaceIds: o.workspaceIds, names: o.names, prune: o.prune }, rt),
+    await run(o, (deps, region, account) =>
+      exportWorkSpaces({ region, account, directoryId: o.directory, workspaceIds: o.workspaceIds, names: o.names, prune: o.prune }, deps),
     );
   });
   return cmd;
 }
 
-async function run(o: ExportCommonOptions, collect: (rt: Runtime, region: string) => Promise<ExportResult>): Promise<void> {
+async function run(o: ExportCommonOptions, collect: (deps: ExportDeps, region: string, account?: { name: string; id: string }) => Promise<ExportResult>): Promise<void> {
   const region = await resolveDefaultRegion(o.region);
   if (region === undefined) throw new CommandError('no region: pass --region, or set AWS_REGION');
+  const account = o.account === undefined ? undefined : await accountNamed(o.account, o.accounts, region);
+  if (account === undefined && o.accounts !== undefined) throw new CommandError('--accounts is for --account NAME: give the Account to export from');
   const log = createLogger({ level: o.logLevel, format: o.logFormat });
   const rt = createRuntime({
     ...limitsOf(o),
@@ -90,7 +99,9 @@ async function run(o: ExportCommonOptions, collect: (rt: Runtime, region: string
   });
   let result: ExportResult;
   try {
-    result = await collect(rt, region);
+    if (account) rt.clients.setAccounts([account]);
+    const deps: ExportDeps = { providers: rt.providers, lookups: account ? rt.lookupsFor(account.id) : rt.lookups };
+    result = await collect(deps, region, account && { name: account.name, id: account.id });
   } catch (err) {
     if (err instanceof ExportError) throw new CommandError(`${err.message}; nothing was written`);
     if (err instanceof AwsCallError) throw new CommandError(`${awsHint(err)}; nothing was written`);
@@ -101,7 +112,7 @@ async function run(o: ExportCommonOptions, collect: (rt: Runtime, region: string
   for (const s of result.skipped) log.info({ item: s.item, reason: s.reason }, 'not exported');
   const file = o.out === undefined ? undefined : resolve(o.out);
   const text = renderDocuments(result.documents, o.schema ?? schemaRef(file), result.header);
-  checkReadable(text, file ?? '<stdout>', region);
+  checkReadable(text, file ?? '<stdout>', region, account);
   log.info({ documents: result.documents.length, skipped: result.skipped.length, calls: rt.stats.total }, 'exported');
   if (file === undefined) {
     process.stdout.write(text);
@@ -125,9 +136,30 @@ function schemaRef(file: string | undefined): string {
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
+/**
+ * The Account document named `name` in the desired state at `paths` (validated whole, as validate
+ * would): the one export assumes the role of. Bad input, exit 1, before any AWS call.
+ */
+async function accountNamed(name: string, paths: string[] | undefined, region: string): Promise<AccountSpec> {
+  if (paths === undefined) throw new CommandError('--account needs --accounts PATH…: the files that hold its Account document');
+  const { state } = await loadOrFail({ paths, region, printWarnings: false });
+  const found = state.accounts.find((a) => a.name === name);
+  if (found) return found;
+  const names = state.accounts.map((a) => a.name);
+  const near = closest(name, names);
+  const known = names.length === 0 ? 'none is there' : `there: ${names.join(', ')}`;
+  throw new CommandError(`no Account document named '${name}' in ${paths.join(', ')}${near ? ` (did you mean '${near}'?)` : ''}; ${known}`);
+}
+
 /** A bug, not bad input: export writes only what the loader reads back without an error. */
-function checkReadable(text: string, file: string, region: string): void {
-  const r = loadDesiredStateFromText([{ file, text }], { defaultRegion: region });
+function checkReadable(text: string, file: string, region: string, account?: AccountSpec): void {
+  // The exported documents name the Account; it lives in the operator's own files, so a copy of
+  // it (name and role) stands in for them here.
+  const accountDoc = account && {
+    file: '<the Account document>',
+    text: `apiVersion: workspace-reconciler/v1\nkind: Account\nmetadata: {name: ${JSON.stringify(account.name)}}\nspec: {roleArn: ${JSON.stringify(account.roleArn)}}\n`,
+  };
+  const r = loadDesiredStateFromText([{ file, text }, ...(accountDoc ? [accountDoc] : [])], { defaultRegion: region });
   if (r.errors.length > 0) {
     throw new Error(`export produced YAML the loader refuses (a bug; nothing was written):\n${r.errors.map(formatProblem).join('\n')}`);
   }

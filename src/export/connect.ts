@@ -13,7 +13,7 @@ import type { Named } from '../model/lookup.js';
 import type { ObservedConnect } from '../model/observed.js';
 import { uniqueNames, type Entry, type ExportDocument, type SpecValue } from './document.js';
 import { NameBook, quoteIfOdd } from './names.js';
-import { ExportError, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
+import { ExportError, inAccount, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
 
 /** The loader's limits (config/connect-spec.ts): a longer name could not be read back. */
 const USERNAME_MAX = 100;
@@ -35,8 +35,8 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
 
   const targets: ConnectTarget[] = chosen.map((w) => ({
     type: 'connect',
-    key: connectKey(DEFAULT_ACCOUNT, region, instanceId, w.id),
-    account: DEFAULT_ACCOUNT,
+    key: connectKey(o.account?.id ?? DEFAULT_ACCOUNT, region, instanceId, w.id),
+    account: o.account?.id ?? DEFAULT_ACCOUNT,
     region,
     instanceId,
     workspaceId: w.id,
@@ -86,7 +86,7 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
       skipped.push({ item: `workspace ${w.id} (${w.name})`, reason: 'nothing is associated with it and prune is off: a document would ask for nothing' });
       return;
     }
-    const spec: [string, SpecValue][] = [['region', region], ['instanceId', instanceId]];
+    const spec: [string, SpecValue][] = [...(o.account ? [['account', o.account.name] as [string, SpecValue]] : []), ['region', region], ['instanceId', instanceId]];
     const ws = workspaceNames.verdict(w.id);
     if (o.names && ws.ok) spec.push(['workspaceName', { value: ws.name, comment: w.id }]);
     else spec.push(['workspaceId', { value: w.id, comment: workspaceNames.label(w.id) ?? w.name }]);
@@ -114,7 +114,7 @@ export async function exportConnect(o: ConnectExportOptions, deps: ExportDeps): 
     documents.push({ kind: 'ConnectWorkspaceAssociations', name: names[i]!, about, spec });
   });
   if (documents.length === 0) throw new ExportError(nothingToWrite(chosen.length, 'workspace'));
-  return { documents, header: [`Exported from Amazon Connect ${where} in ${region} by workspace-reconciler export.`], skipped };
+  return { documents, header: [`Exported from Amazon Connect ${where} in ${region}${inAccount(o.account)} by workspace-reconciler export.`], skipped };
 }
 
 /** The workspaces asked for: an id, else a name that exactly one workspace has. */

@@ -13,6 +13,8 @@ export interface ExportDeps {
 
 export interface ExportOptions {
   region: string;
+  /** Export from this Account (its assumed role): targets in its account id, `spec.account: name` in every document. Default: the default credentials. */
+  account?: { name: string; id: string };
   /** Write names (workspaceName, users, routingProfiles, applications) where they are unique. */
   names: boolean;
   prune: boolean;
@@ -38,4 +40,9 @@ export class ExportError extends Error {
 export function nothingToWrite(n: number, noun: string): string {
   const what = n === 1 ? `the ${noun}` : `any of the ${n} ${noun}s`;
   return `nothing is associated with ${what}: without --prune there is nothing to write (--prune writes documents that keep ${n === 1 ? 'it' : 'them'} empty)`;
+}
+
+/** ", account NAME (ID)" for a header line, or nothing for the default credentials. */
+export function inAccount(account: ExportOptions['account']): string {
+  return account ? `, account ${account.name} (${account.id})` : '';
 }

@@ -37,7 +37,7 @@ import { GONE } from '../resolve/resolve.js';
 import { isTerminalReason } from '../reconciler/plan.js';
 import { uniqueNames, type Entry, type ExportDocument, type SpecValue } from './document.js';
 import { NameBook, quoteIfOdd } from './names.js';
-import { ExportError, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
+import { ExportError, inAccount, nothingToWrite, type ExportDeps, type ExportOptions, type ExportResult } from './types.js';
 
 export interface WorkSpacesExportOptions extends ExportOptions {
   /** Exactly one of the two. */
@@ -79,8 +79,8 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
 
   const targets: WorkSpaceTarget[] = live.map((w) => ({
     type: 'workspaces',
-    key: workspaceKey(DEFAULT_ACCOUNT, region, w.workspaceId),
-    account: DEFAULT_ACCOUNT,
+    key: workspaceKey(o.account?.id ?? DEFAULT_ACCOUNT, region, w.workspaceId),
+    account: o.account?.id ?? DEFAULT_ACCOUNT,
     region,
     workspaceId: w.workspaceId,
     desired: new Map(),
@@ -119,6 +119,7 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
       else byId.push({ value: a.applicationId, comment: [catalogue.label(a.applicationId), note].filter(Boolean).join(', ') || undefined });
     }
     const spec: [string, SpecValue][] = [
+      ...(o.account ? [['account', o.account.name] as [string, SpecValue]] : []),
       ['region', region],
       ['workspaceIds', [{ value: w.workspaceId, comment: describeWorkSpace(w) }]],
     ];
@@ -134,7 +135,7 @@ export async function exportWorkSpaces(o: WorkSpacesExportOptions, deps: ExportD
     documents.push({ kind: 'WorkSpaceApplications', name: names[i]!, about, spec });
   });
   if (documents.length === 0) throw new ExportError(nothingToWrite(live.length, 'WorkSpace'));
-  return { documents, header: [`Exported from Amazon WorkSpaces (${scope}) in ${region} by workspace-reconciler export.`], skipped };
+  return { documents, header: [`Exported from Amazon WorkSpaces (${scope}) in ${region}${inAccount(o.account)} by workspace-reconciler export.`], skipped };
 }
 
 /** The same WorkSpace listed twice (ids asked for twice) is one target. */

@@ -71,6 +71,64 @@ describe('cli: export', function () {
     return d;
   };
 
+  describe('--account: from an account reached by its Account document', () => {
+    const EUC = '210987654321';
+    const accountYaml = [
+      'apiVersion: workspace-reconciler/v1',
+      'kind: Account',
+      'metadata:',
+      '  name: euc-prod',
+      'spec:',
+      `  roleArn: arn:aws:iam::${EUC}:role/workspace-reconciler`,
+      '  externalId: reconciler-demo',
+      '',
+    ].join('\n');
+
+    it("every call acts in the role's account; each document names the Account; the export round-trips beside the Account document", async () => {
+      await t.world({ ...FROZEN }); // the demo world: its second account holds directory d-9067e0c001
+      const accountFile = join(t.dir, 'account.yaml');
+      await writeFile(accountFile, accountYaml);
+      t.sb.resetCalls();
+      const file = await exportTo('euc.yaml', ['workspaces', '--directory', 'd-9067e0c001', '--names', '--account', 'euc-prod', '--accounts', accountFile]);
+      const calls = t.sb.calls.filter((c) => c.service !== 'sts');
+      assert.ok(calls.length > 0 && calls.every((c) => c.accountId === EUC && c.status === 200), JSON.stringify(calls.map((c) => [c.operation, c.accountId])));
+      assert.deepEqual(t.sb.calls.filter((c) => c.operation === 'AssumeRole').map((c) => c.status), [200]);
+      const docs = await docsOf(file);
+      // ws-euc0000001 has nothing associated: no document without --prune.
+      assert.deepEqual(docs.map((d) => [d.getIn(['metadata', 'name']), d.getIn(['spec', 'account'])]), [['euc2', 'euc-prod']]);
+      assert.deepEqual(list(specOf(docs, 'euc2'), 'applications'), ['Google Chrome']);
+      assert.match(await readFile(file, 'utf8'), /in us-east-1, account euc-prod \(210987654321\) by workspace-reconciler export/);
+      const v = await runCli(['validate', file, accountFile], { env: t.env() });
+      assert.equal(v.code, 0, v.stderr + v.stdout);
+      const p = await runCli(['plan', file, accountFile, '--detailed-exitcode', ...RATES], { env: t.env() });
+      assert.equal(p.code, 0, `plan --detailed-exitcode on the export:\n${p.stdout}${p.stderr}`);
+      // Without the Account document the export is not a desired state on its own: validate says which is missing.
+      const alone = await runCli(['validate', file], { env: t.env() });
+      assert.equal(alone.code, 1);
+      assert.match(alone.stderr, /euc-prod/);
+    });
+
+    it('bad input is exit 1 before any AWS call: --account without --accounts, an unknown name (with a suggestion), --accounts alone', async () => {
+      await t.world({});
+      const accountFile = join(t.dir, 'account.yaml');
+      await writeFile(accountFile, accountYaml);
+      t.sb.resetCalls();
+      const cases: [string[], RegExp][] = [
+        [['--account', 'euc-prod'], /--account needs --accounts/],
+        [['--account', 'euc-prd', '--accounts', accountFile], /no Account document named 'euc-prd' .*did you mean 'euc-prod'/],
+        [['--accounts', accountFile], /--accounts is for --account NAME/],
+      ];
+      for (const [args, message] of cases) {
+        const r = await runCli(['export', 'workspaces', '--directory', 'd-9067e0c001', ...args], { env: t.env() });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, message);
+        assertNoStackTrace(r.stderr);
+        assert.equal(r.stdout, '');
+      }
+      assert.deepEqual(t.sb.calls, [], 'not one call, STS included');
+    });
+  });
+
   describe('connect', () => {
     beforeEach(() => t.world({ seed: settledSeed() }));
 
