@@ -26,6 +26,7 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { isMutatingOperation } from './operations.js';
+import { VERSION } from '../version.js';
 
 type RetryErrorInfo = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[1];
 type RetryToken = Parameters<ConfiguredRetryStrategy['refreshRetryTokenForRetry']>[0];
@@ -81,7 +82,7 @@ export interface ClientFactoryOptions {
    * checks the shard's lease here. Default none.
    */
   fence?: Fence;
-  /** Appended to the User-Agent of every call, e.g. [['replica', 'pod-a']] (the sandbox records it). Default none. */
+  /** Appended to the User-Agent of every call after `workspace-reconciler/<version>`, e.g. [['replica', 'pod-a']] (the sandbox records it). Default none. */
   userAgent?: [string, string][];
   /** Extra client configuration (tests: endpoint and static credentials, also used for STS). Default none. */
   overrides?: { endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
@@ -187,7 +188,7 @@ export class ClientFactory {
     let client = this.connectClients.get(key);
     if (!client) {
       const signer = oneSigner(() => made);
-      const made = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('connect', account, region) });
+      const made = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.userAgent(), ...this.options.overrides, ...this.credentials('connect', account, region) });
       client = made;
       if (this.options.fence) installFence(client, 'connect', account, region, this.options.fence);
       trimSdkMiddleware(client);
@@ -201,7 +202,7 @@ export class ClientFactory {
     let client = this.workspacesClients.get(key);
     if (!client) {
       const signer = oneSigner(() => made);
-      const made = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.options.userAgent, ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      const made = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.userAgent(), ...this.options.overrides, ...this.credentials('workspaces', account, region) });
       client = made;
       if (this.options.fence) installFence(client, 'workspaces', account, region, this.options.fence);
       trimSdkMiddleware(client);
@@ -270,6 +271,14 @@ export class ClientFactory {
     this.destroyShared = handler.destroy.bind(handler);
     handler.destroy = () => undefined;
     return (this.shared = handler);
+  }
+
+  /**
+   * This tool and its version first, then the configured sections (`replica/pod-a`): CloudTrail
+   * records the User-Agent of every call, so an operator can tell this tool's calls from others'.
+   */
+  private userAgent(): [string, string][] {
+    return [['workspace-reconciler', VERSION], ...(this.options.userAgent ?? [])];
   }
 
   private retryStrategy(): ReconcilerRetryStrategy {

@@ -25,6 +25,7 @@ import {
   WorkSpacesClient,
 } from '@aws-sdk/client-workspaces';
 import { ClientFactory, formatUserAgent } from '../../src/providers/clients.js';
+import { VERSION } from '../../src/version.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { Sha256 } from '../../src/sandbox/sigv4.js';
 import { INSTANCE, REGION, SUPPORT_FLOOR, agent } from './fixtures.js';
@@ -153,7 +154,7 @@ describe('signing: the clients sign every call as AWS verifies it (the sandbox c
 });
 
 describe('the User-Agent, built once per client', () => {
-  it("is the SDK's own, with the configured sections, less only the per-call feature codes (m/…)", async () => {
+  it("is the SDK's own, with this tool's name and version and the configured sections, less only the per-call feature codes (m/…)", async () => {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((req, res) => {
       seen.push(req.headers);
@@ -164,7 +165,7 @@ describe('the User-Agent, built once per client', () => {
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const custom: [string, string][] = [['replica', 'pod a/1']];
     const f = new ClientFactory({ maxAttempts: 1, userAgent: custom, overrides: { endpoint, credentials: KEY } });
-    const sdk = new WorkSpacesClient({ region: REGION, endpoint, credentials: KEY, customUserAgent: custom });
+    const sdk = new WorkSpacesClient({ region: REGION, endpoint, credentials: KEY, customUserAgent: [['workspace-reconciler', VERSION], ...custom] });
     const input = { WorkspaceId: 'ws-1', AssociatedResourceTypes: ['APPLICATION' as const] };
     try {
       await f.workspaces(REGION).send(new DescribeWorkspaceAssociationsCommand(input));
@@ -179,7 +180,7 @@ describe('the User-Agent, built once per client', () => {
     const withoutFeatures = String(theirs['user-agent']).split(' ').filter((s) => !s.startsWith('m/')).join(' ');
     assert.equal(first['user-agent'], withoutFeatures);
     assert.equal(second['user-agent'], first['user-agent']);
-    assert.match(String(first['user-agent']), / replica\/pod-a-1$/);
+    assert.match(String(first['user-agent']), / workspace-reconciler\/0\.\d+\.\d+ replica\/pod-a-1$/, 'this tool and its version, then the configured sections');
     assert.equal(first['x-amz-user-agent'], theirs['x-amz-user-agent']);
     assert.equal(first['x-amzn-trace-id'], undefined);
   });
