@@ -13,7 +13,7 @@ import type { CallLog, CallRecord } from './calls.js';
 import { handleConnect, routeConnect } from './connect-api.js';
 import type { CallContext } from './context.js';
 import { ApiError, type ServiceName } from './errors.js';
-import type { FaultBook } from './faults.js';
+import type { FaultBook, ProbabilisticFault } from './faults.js';
 import type { QuotaBook } from './quotas.js';
 import { handleWorkSpaces, isWorkSpacesOperation } from './workspaces-api.js';
 import type { StepContext } from './workspaces-state.js';
@@ -144,28 +144,11 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
       throw throttling(service);
     }
     if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
-    const fault = deps.faults.draw(rec.operation);
-    if (fault === 'throttle') {
-      rec.throttled = true;
-      rec.fault = 'throttle';
-      throw throttling(service);
-    }
-    if (fault === 'reset') {
-      rec.fault = 'reset';
-      rec.errorCode = 'ConnectionReset';
-      req.socket.destroy();
-      return;
-    }
-    if (fault === 'hang' || deps.faults.scriptedHang(rec.operation)) {
-      // Accepted, never answered: the socket stays open until the client's deadline or close().
-      rec.fault = 'hang';
-      rec.errorCode = 'Hang';
-      return;
-    }
-    if (fault === 'error') {
-      rec.fault = 'error';
-      throw err(service, service === 'connect' ? 'InternalServiceException' : 'InternalServerException', 'Injected internal error');
-    }
+    const unanswered = injectFault(deps, deps.faults.draw(rec.operation), rec, req, {
+      throttle: () => throttling(service),
+      internal: () => err(service, service === 'connect' ? 'InternalServiceException' : 'InternalServerException', 'Injected internal error'),
+    });
+    if (unanswered) return;
     const scripted = deps.faults.scriptedError(service, rec.operation);
     if (scripted !== undefined) {
       rec.fault = 'scripted';
@@ -187,6 +170,41 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   } finally {
     deps.calls.add(rec);
   }
+}
+
+/**
+ * A drawn probabilistic fault, or a scripted hang, applied to one call: throttling and internal
+ * errors are thrown as the service answers them; true when the call is never answered (the socket
+ * reset, or accepted and left open until the client's deadline or close()).
+ */
+function injectFault(
+  deps: ServerDeps,
+  fault: ProbabilisticFault | undefined,
+  rec: CallRecord,
+  req: IncomingMessage,
+  answers: { throttle: () => Error; internal: () => Error },
+): boolean {
+  if (fault === 'throttle') {
+    rec.throttled = true;
+    rec.fault = 'throttle';
+    throw answers.throttle();
+  }
+  if (fault === 'reset') {
+    rec.fault = 'reset';
+    rec.errorCode = 'ConnectionReset';
+    req.socket.destroy();
+    return true;
+  }
+  if (fault === 'hang' || deps.faults.scriptedHang(rec.operation)) {
+    rec.fault = 'hang';
+    rec.errorCode = 'Hang';
+    return true;
+  }
+  if (fault === 'error') {
+    rec.fault = 'error';
+    throw answers.internal();
+  }
+  return false;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -226,27 +244,11 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
       rec.fault = 'scripted';
       throw stsFault(scripted.code, scripted.message ?? `Injected ${scripted.code}`);
     }
-    const fault = deps.faults.drawSts(rec.operation);
-    if (fault === 'throttle') {
-      rec.throttled = true;
-      rec.fault = 'throttle';
-      throw stsFault('Throttling', 'Rate exceeded');
-    }
-    if (fault === 'error') {
-      rec.fault = 'error';
-      throw stsFault('InternalFailure', 'Injected internal error');
-    }
-    if (fault === 'reset') {
-      rec.fault = 'reset';
-      rec.errorCode = 'ConnectionReset';
-      req.socket.destroy();
-      return;
-    }
-    if (fault === 'hang' || deps.faults.scriptedHang(rec.operation)) {
-      rec.fault = 'hang';
-      rec.errorCode = 'Hang';
-      return;
-    }
+    const unanswered = injectFault(deps, deps.faults.drawSts(rec.operation), rec, req, {
+      throttle: () => stsFault('Throttling', 'Rate exceeded'),
+      internal: () => stsFault('InternalFailure', 'Injected internal error'),
+    });
+    if (unanswered) return;
     const body = handleSts(rec.operation, params, caller, deps.world, deps.now(), deps.sts ?? {}, requestId);
     rec.status = 200;
     send(res, 200, { 'content-type': 'text/xml', 'x-amzn-RequestId': requestId }, body);
