@@ -184,29 +184,30 @@ export class ClientFactory {
 
   /** The Connect client of an account (default: the default credentials) and region. */
   connect(region: string, account: string = DEFAULT_ACCOUNT): ConnectClient {
-    const key = `${account}|${region}`;
-    let client = this.connectClients.get(key);
-    if (!client) {
-      const signer = oneSigner(() => made);
-      const made = new ConnectClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.userAgent(), ...this.options.overrides, ...this.credentials('connect', account, region) });
-      client = made;
-      if (this.options.fence) installFence(client, 'connect', account, region, this.options.fence);
-      trimSdkMiddleware(client);
-      this.connectClients.set(key, client);
-    }
-    return client;
+    return this.client(this.connectClients, ConnectClient, 'connect', region, account);
   }
 
   workspaces(region: string, account: string = DEFAULT_ACCOUNT): WorkSpacesClient {
+    return this.client(this.workspacesClients, WorkSpacesClient, 'workspaces', region, account);
+  }
+
+  /** One client per service, account and region, made once: its signer, fence and trimmed middleware. */
+  private client<C extends ConnectClient | WorkSpacesClient>(
+    clients: Map<string, C>,
+    Client: new (config: NonNullable<ConstructorParameters<typeof ConnectClient>[0]> & NonNullable<ConstructorParameters<typeof WorkSpacesClient>[0]>) => C,
+    service: Service,
+    region: string,
+    account: string,
+  ): C {
     const key = `${account}|${region}`;
-    let client = this.workspacesClients.get(key);
+    let client = clients.get(key);
     if (!client) {
       const signer = oneSigner(() => made);
-      const made = new WorkSpacesClient({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.userAgent(), ...this.options.overrides, ...this.credentials('workspaces', account, region) });
+      const made: C = new Client({ region, retryStrategy: this.retryStrategy(), requestHandler: this.handler(), cacheMiddleware: true, signer, customUserAgent: this.userAgent(), ...this.options.overrides, ...this.credentials(service, account, region) });
       client = made;
-      if (this.options.fence) installFence(client, 'workspaces', account, region, this.options.fence);
+      if (this.options.fence) installFence(client, service, account, region, this.options.fence);
       trimSdkMiddleware(client);
-      this.workspacesClients.set(key, client);
+      clients.set(key, client);
     }
     return client;
   }
