@@ -93,14 +93,10 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
   const rec: CallRecord = { service, operation: 'Unknown', region: '', accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
   if (typeof req.headers['user-agent'] === 'string') rec.userAgent = req.headers['user-agent'];
   try {
-    let text: string;
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-      text = raw.toString('utf8');
-    } catch {
+    const raw = await readBody(req).catch(() => {
       throw err(service, 'SerializationException', 'The request body could not be read or is larger than 10 MiB.');
-    }
+    });
+    const text = raw.toString('utf8');
     const auth = CREDENTIAL.exec(String(req.headers.authorization ?? ''));
     if (auth === null) throw err(service, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     const [, accessKeyId, region, scopeService] = auth;
@@ -112,8 +108,7 @@ async function serve(deps: ServerDeps, req: IncomingMessage, res: ServerResponse
     }
     const account = caller.account;
     rec.accountId = account.id;
-    const secret = deps.world.secretOf(accessKeyId!);
-    const bad = secret === undefined ? undefined : await signatureProblem(req, raw, secret);
+    const bad = await signatureRefused(deps, req, raw, accessKeyId!);
     if (bad !== undefined) throw err(service, 'InvalidSignatureException', bad);
     if (scopeService !== service) throw err(service, 'InvalidSignatureException', `Credential should be scoped to correct service: '${service}'.`);
 
@@ -207,6 +202,12 @@ function injectFault(
   return false;
 }
 
+/** Why the request's signature is refused; undefined when it is valid or its key's secret is unknown (not verified). */
+async function signatureRefused(deps: ServerDeps, req: IncomingMessage, body: Buffer, accessKeyId: string): Promise<string | undefined> {
+  const secret = deps.world.secretOf(accessKeyId);
+  return secret === undefined ? undefined : signatureProblem(req, body, secret);
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -216,14 +217,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, requestId: string, accessKeyId: string, region: string): Promise<void> {
   const rec: CallRecord = { service: 'sts', operation: 'Unknown', region, accountId: '', status: 0, throttled: false, time: deps.now(), requestId, input: {} };
   try {
-    let text: string;
-    let raw: Buffer;
-    try {
-      raw = await readBody(req);
-      text = raw.toString('utf8');
-    } catch {
+    const raw = await readBody(req).catch(() => {
       throw new StsError('InvalidInput', 'The request body could not be read or is larger than 10 MiB.', 400);
-    }
+    });
+    const text = raw.toString('utf8');
     if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       throw new StsError('InvalidAction', 'STS takes a form-encoded POST (awsQuery)', 400);
     }
@@ -236,8 +233,7 @@ async function serveSts(deps: ServerDeps, req: IncomingMessage, res: ServerRespo
     const caller = deps.world.identify(accessKeyId, header(req, 'x-amz-security-token'), deps.now());
     if (!caller.ok) throw callerRefused(caller.reason);
     rec.accountId = caller.account.id;
-    const secret = deps.world.secretOf(accessKeyId);
-    const bad = secret === undefined ? undefined : await signatureProblem(req, raw, secret);
+    const bad = await signatureRefused(deps, req, raw, accessKeyId);
     if (bad !== undefined) throw new StsError('SignatureDoesNotMatch', bad, 403);
     const scripted = deps.faults.scriptedError('sts', rec.operation);
     if (scripted !== undefined) {
